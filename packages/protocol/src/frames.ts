@@ -1,0 +1,133 @@
+import { z } from 'zod';
+import { ClientId, EntityId, Ref, Seq } from './ids.js';
+import { LIMITS } from './limits.js';
+import { ErrorBody } from './errors.js';
+import { Conversation, Message, MessageBody, Permission, Presence, User } from './models.js';
+
+/*
+ * WebSocket frames: JSON text, one tagged union per direction, discriminated on `type`.
+ * Client frames are strict: an unknown field is a bad_frame, so typos fail loudly.
+ * A frame may carry `ref`; the server's answer (ack, ok, error, …) echoes it.
+ */
+
+const clientFrame = <T extends z.ZodRawShape>(type: string, shape: T) =>
+  z.strictObject({ type: z.literal(type), ref: Ref.optional(), ...shape });
+
+export const HelloFrame = clientFrame('hello', { protocol: z.number().int() });
+export const SyncCursor = z.strictObject({ conversationId: EntityId, afterSeq: Seq });
+export const SyncFrame = clientFrame('sync', {
+  cursors: z.array(SyncCursor).max(1000),
+  limit: z.number().int().min(1).max(LIMITS.maxPageSize).optional(),
+});
+export const SendFrame = clientFrame('send', {
+  conversationId: EntityId,
+  clientId: ClientId,
+  body: MessageBody,
+});
+export const EditFrame = clientFrame('edit', { conversationId: EntityId, messageId: EntityId, body: MessageBody });
+export const DeleteFrame = clientFrame('delete', { conversationId: EntityId, messageId: EntityId });
+export const TypingFrame = clientFrame('typing', {
+  conversationId: EntityId,
+  state: z.enum(['start', 'stop']),
+});
+export const ReadFrame = clientFrame('read', { conversationId: EntityId, seq: Seq });
+export const PresenceSetFrame = clientFrame('presence.set', { status: z.enum(['online', 'away']) });
+export const PingFrame = clientFrame('ping', {});
+
+export const ClientFrame = z.discriminatedUnion('type', [
+  HelloFrame,
+  SyncFrame,
+  SendFrame,
+  EditFrame,
+  DeleteFrame,
+  TypingFrame,
+  ReadFrame,
+  PresenceSetFrame,
+  PingFrame,
+]);
+export type ClientFrame = z.infer<typeof ClientFrame>;
+export type ClientFrameType = ClientFrame['type'];
+export const CLIENT_FRAME_TYPES: readonly string[] = ClientFrame.options.map((option) => option.shape.type.value);
+
+const serverFrame = <T extends z.ZodRawShape>(type: string, shape: T) =>
+  z.object({ type: z.literal(type), ...shape });
+
+export const WelcomeFrame = serverFrame('welcome', {
+  ref: Ref.optional(),
+  protocol: z.number(),
+  user: User,
+  permissions: z.array(Permission),
+  conversations: z.array(Conversation),
+  presence: z.array(Presence),
+  serverTime: z.number(),
+});
+/** The answer to `send`, sent only after the message is committed. */
+export const AckFrame = serverFrame('ack', {
+  ref: Ref.optional(),
+  clientId: ClientId,
+  conversationId: EntityId,
+  messageId: EntityId,
+  seq: Seq,
+  createdAt: z.number(),
+});
+export const OkFrame = serverFrame('ok', { ref: Ref.optional() });
+export const ErrorFrame = serverFrame('error', { ref: Ref.optional(), error: ErrorBody });
+export const MessageFrame = serverFrame('message', { message: Message });
+export const MessageUpdatedFrame = serverFrame('message.updated', { message: Message });
+export const TypingEventFrame = serverFrame('typing', {
+  conversationId: EntityId,
+  userId: EntityId,
+  state: z.enum(['start', 'stop']),
+});
+export const ReadEventFrame = serverFrame('read', { conversationId: EntityId, userId: EntityId, seq: Seq });
+export const PresenceFrame = serverFrame('presence', { presence: Presence });
+/** A conversation the user belongs to was created or changed (title, members). */
+export const ConversationFrame = serverFrame('conversation', { conversation: Conversation });
+/** The user is no longer a member (left or removed). */
+export const ConversationRemovedFrame = serverFrame('conversation.removed', { conversationId: EntityId });
+export const SyncBatchFrame = serverFrame('sync.batch', {
+  ref: Ref.optional(),
+  conversationId: EntityId,
+  messages: z.array(Message),
+  /** More messages follow after the last one here; ask again from its seq. */
+  hasMore: z.boolean(),
+});
+export const SyncDoneFrame = serverFrame('sync.done', { ref: Ref.optional() });
+export const PongFrame = serverFrame('pong', { ref: Ref.optional(), serverTime: z.number() });
+/** The session ended (logout, disabled account, password change); the socket closes next. */
+export const SessionEndedFrame = serverFrame('session.ended', { reason: z.string() });
+export const UserUpdatedFrame = serverFrame('user', { user: User });
+
+export const ServerFrame = z.discriminatedUnion('type', [
+  WelcomeFrame,
+  AckFrame,
+  OkFrame,
+  ErrorFrame,
+  MessageFrame,
+  MessageUpdatedFrame,
+  TypingEventFrame,
+  ReadEventFrame,
+  PresenceFrame,
+  ConversationFrame,
+  ConversationRemovedFrame,
+  SyncBatchFrame,
+  SyncDoneFrame,
+  PongFrame,
+  SessionEndedFrame,
+  UserUpdatedFrame,
+]);
+export type ServerFrame = z.infer<typeof ServerFrame>;
+export type ServerFrameOf<T extends ServerFrame['type']> = Extract<ServerFrame, { type: T }>;
+
+/** WebSocket close codes the server uses besides the standard ones. */
+export const CLOSE_CODES = {
+  /** 1008 policy violation: bad origin, rate limit exceeded. */
+  policy: 1008,
+  /** 1009 message too big. */
+  tooBig: 1009,
+  /** 1012 service restart: the server is shutting down; reconnect with backoff. */
+  restart: 1012,
+  unsupportedVersion: 4000,
+  unauthorized: 4001,
+  sessionEnded: 4002,
+} as const;
