@@ -10,7 +10,7 @@ import { Conversation, Message, MessageBody, Permission, Presence, User } from '
  * A frame may carry `ref`; the server's answer (ack, ok, error, …) echoes it.
  */
 
-const clientFrame = <T extends z.ZodRawShape>(type: string, shape: T) =>
+const clientFrame = <K extends string, T extends z.ZodRawShape>(type: K, shape: T) =>
   z.strictObject({ type: z.literal(type), ref: Ref.optional(), ...shape });
 
 export const HelloFrame = clientFrame('hello', { protocol: z.number().int() });
@@ -49,7 +49,7 @@ export type ClientFrame = z.infer<typeof ClientFrame>;
 export type ClientFrameType = ClientFrame['type'];
 export const CLIENT_FRAME_TYPES: readonly string[] = ClientFrame.options.map((option) => option.shape.type.value);
 
-const serverFrame = <T extends z.ZodRawShape>(type: string, shape: T) =>
+const serverFrame = <K extends string, T extends z.ZodRawShape>(type: K, shape: T) =>
   z.object({ type: z.literal(type), ...shape });
 
 export const WelcomeFrame = serverFrame('welcome', {

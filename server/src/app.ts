@@ -1,0 +1,86 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { Bus } from './bus/bus.js';
+import { createInProcessBus } from './bus/inProcessBus.js';
+import type { Config } from './config/env.js';
+import { createHttpApp } from './gateway/http/app.js';
+import { healthRoutes } from './gateway/http/routes/health.js';
+import type { Guards } from './gateway/http/session.js';
+import { registerWebApps } from './gateway/http/static.js';
+import { OriginPolicy } from './gateway/origins.js';
+import { startDispatcher } from './gateway/ws/dispatcher.js';
+import { attachWebSocketGateway, type WebSocketGateway } from './gateway/ws/server.js';
+import { createImServer, type ImServer } from './im/index.js';
+import { createLogger } from './logger.js';
+import { createImRepositories, openStore, type Store } from './store/index.js';
+
+export type UpgradeHandler = (request: IncomingMessage, socket: Duplex, head: Buffer) => void;
+
+/** Everything one node runs, wired together; what tests and main() start and stop. */
+export interface Switchboard {
+  config: Config;
+  log: Logger;
+  store: Store;
+  bus: Bus;
+  im: ImServer;
+  http: FastifyInstance;
+  guards: Guards;
+  ws: WebSocketGateway;
+  /** Base URL once listening, e.g. http://127.0.0.1:8080. */
+  url: string;
+  stop(): Promise<void>;
+}
+
+const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+export async function startSwitchboard(config: Config, overrides: { log?: Logger } = {}): Promise<Switchboard> {
+  const log = overrides.log ?? createLogger(config.logLevel, config.nodeId);
+  const onFault = (error: unknown) => log.error({ err: error }, 'unexpected failure');
+  const store = await openStore({ databaseUrl: config.databaseUrl, databaseSchema: config.databaseSchema, dataDir: config.dataDir });
+  const bus = createInProcessBus((error, channel) => log.error({ err: error, channel }, 'bus handler failed'));
+  const im = createImServer(createImRepositories(store), bus, { sessionTtlMs: config.sessionTtlMs, onError: onFault });
+
+  const origins = new OriginPolicy(config.publicUrl, config.extraOrigins);
+  const { app: http, guards } = await createHttpApp(im, origins, { log, secureCookies: config.secureCookies, trustProxy: false });
+  const upgrades = new Map<string, UpgradeHandler>();
+  const ws = attachWebSocketGateway(http.server, im, origins, log, upgrades);
+  const stopDispatcher = startDispatcher(bus, ws.registry);
+  healthRoutes(http, store, bus, config.nodeId, () => ws.registry.size);
+  await registerWebApps(http, config.webRoot ?? REPO_ROOT);
+
+  const sweeper = setInterval(() => void im.repos.sessions.deleteExpired(Date.now()).catch(onFault), 3600_000);
+  sweeper.unref();
+
+  await http.listen({ port: config.port, host: config.host });
+  const address = http.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = `http://${config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host}:${port}`;
+
+  let stopped = false;
+  return {
+    config,
+    log,
+    store,
+    bus,
+    im,
+    http,
+    guards,
+    ws,
+    url,
+    /** Graceful: stop accepting, close sockets (1012), commit queued sends, then close the store. */
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      clearInterval(sweeper);
+      await ws.close();
+      stopDispatcher();
+      await http.close();
+      await im.sender.drain();
+      await bus.close();
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,68 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+const LogLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
+
+const EnvSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  SWITCHBOARD_DATA: z.string().min(1).default('./data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must be a postgres:// URL (leave it unset for SQLite)')
+    .optional(),
+  /** Schema to use inside the PostgreSQL database (tests give each run its own). */
+  DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/).optional(),
+  SWITCHBOARD_BUS: z
+    .string()
+    .regex(/^(redis|nats):\/\//, 'SWITCHBOARD_BUS must be a redis:// or nats:// URL (leave it unset for one node)')
+    .optional(),
+  SWITCHBOARD_BUS_PREFIX: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/).default('switchboard'),
+  SWITCHBOARD_ADMIN_PASSWORD: z.string().min(10, 'SWITCHBOARD_ADMIN_PASSWORD needs at least 10 characters').optional(),
+  SWITCHBOARD_PUBLIC_URL: z.url().optional(),
+  /** Extra origins allowed to open the IM WebSocket and send cookie-authenticated writes, comma separated. */
+  SWITCHBOARD_ALLOWED_ORIGINS: z.string().default(''),
+  SWITCHBOARD_WEB_ROOT: z.string().optional(),
+  SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 365).default(24 * 7),
+  SWITCHBOARD_SECURE_COOKIES: z.enum(['auto', 'true', 'false']).default('auto'),
+  SWITCHBOARD_NODE_ID: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/).optional(),
+  LOG_LEVEL: LogLevel.default('info'),
+});
+
+export type Config = ReturnType<typeof parseConfig>;
+
+/**
+ * Parses every setting once at start. Throws a ConfigError listing each bad variable by name, so a
+ * misconfigured deployment fails with one clear message instead of misbehaving later.
+ */
+export function parseConfig(env: NodeJS.ProcessEnv = process.env) {
+  const result = EnvSchema.safeParse(env);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const settings = result.data;
+  return {
+    port: settings.PORT,
+    host: settings.HOST,
+    dataDir: path.resolve(settings.SWITCHBOARD_DATA),
+    databaseUrl: settings.DATABASE_URL,
+    databaseSchema: settings.DATABASE_SCHEMA,
+    busUrl: settings.SWITCHBOARD_BUS,
+    busPrefix: settings.SWITCHBOARD_BUS_PREFIX,
+    adminPassword: settings.SWITCHBOARD_ADMIN_PASSWORD,
+    publicUrl: settings.SWITCHBOARD_PUBLIC_URL,
+    extraOrigins: settings.SWITCHBOARD_ALLOWED_ORIGINS.split(',')
+      .map((origin) => origin.trim())
+      .filter(Boolean),
+    webRoot: settings.SWITCHBOARD_WEB_ROOT,
+    sessionTtlMs: settings.SESSION_TTL_HOURS * 3600_000,
+    secureCookies: settings.SWITCHBOARD_SECURE_COOKIES,
+    nodeId: settings.SWITCHBOARD_NODE_ID ?? `node-${process.pid}`,
+    logLevel: settings.LOG_LEVEL,
+  };
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}

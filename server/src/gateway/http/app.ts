@@ -1,0 +1,63 @@
+import type { FastifyBaseLogger, FastifyError, FastifyInstance } from 'fastify';
+import Fastify from 'fastify';
+import fastifyCookie from '@fastify/cookie';
+import type { Logger } from 'pino';
+import { AppError, toAppError } from '../../errors.js';
+import type { ImServer } from '../../im/index.js';
+import type { OriginPolicy } from '../origins.js';
+import { RateLimiter } from '../rateLimiter.js';
+import { adminRoutes } from './routes/admin.js';
+import { authRoutes } from './routes/auth.js';
+import { conversationRoutes } from './routes/conversations.js';
+import { createGuards, type Guards } from './session.js';
+
+export interface HttpOptions {
+  log: Logger;
+  secureCookies: 'auto' | 'true' | 'false';
+  /** Whether X-Forwarded-For is trusted (behind a load balancer). */
+  trustProxy: boolean;
+}
+
+/** Requests one address may make to /api: a burst, then per second. */
+const apiLimiter = new RateLimiter(600, 200);
+
+/** The Fastify app with the IM routes; other parts add their routes through the returned guards. */
+export async function createHttpApp(im: ImServer, origins: OriginPolicy, options: HttpOptions): Promise<{ app: FastifyInstance; guards: Guards }> {
+  const app = Fastify({
+    // Per-request lines are noise at this volume; failures are logged by the error handler.
+    loggerInstance: options.log.child({ part: 'http' }, { level: 'warn' }) as FastifyBaseLogger,
+    bodyLimit: 256 * 1024,
+    trustProxy: options.trustProxy,
+  });
+  await app.register(fastifyCookie);
+  const guards = createGuards(im.auth, origins);
+
+  app.addHook('onRequest', async (request) => {
+    if (request.url.startsWith('/api/') && !apiLimiter.take(request.ip)) throw new AppError('rate_limited', 'Too many requests; slow down.');
+  });
+  app.addHook('onSend', async (_request, reply, payload) => {
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'same-origin');
+    return payload;
+  });
+
+  app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
+    const appError = fromFastify(error);
+    if (appError.report) request.log.error({ err: error }, 'request failed');
+    void reply.code(appError.status).send({ error: appError.toBody() });
+  });
+
+  authRoutes(app, im, guards, options.secureCookies);
+  conversationRoutes(app, im, guards);
+  adminRoutes(app, im, guards);
+  return { app, guards };
+}
+
+/** Maps Fastify's own errors (bad JSON, body too large, wrong content type) to typed errors. */
+function fromFastify(error: FastifyError | AppError): AppError {
+  if (error instanceof AppError) return error;
+  const status = (error as FastifyError).statusCode;
+  if (status === 413) return new AppError('frame_too_large', 'The request body is too large.');
+  if (status !== undefined && status >= 400 && status < 500) return new AppError('bad_request', error.message);
+  return toAppError(error);
+}

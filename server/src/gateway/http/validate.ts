@@ -1,0 +1,12 @@
+import type { z } from 'zod';
+import { errors } from '../../errors.js';
+
+/** Parses untrusted input with a schema; a failure is a bad_request listing each bad field. */
+export function validate<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  const result = schema.safeParse(input ?? {});
+  if (result.success) return result.data;
+  throw errors.badRequest(
+    'The request is not valid.',
+    result.error.issues.slice(0, 20).map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
+  );
+}

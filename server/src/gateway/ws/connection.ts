@@ -1,0 +1,129 @@
+import { CLIENT_FRAME_TYPES, CLOSE_CODES, ClientFrame, type ErrorBody, type ServerFrame } from '@switchboard/protocol';
+import { AppError, toAppError } from '../../errors.js';
+import type { AuthContext } from '../../im/auth.js';
+import { RateLimiter } from '../rateLimiter.js';
+import { MAX_BUFFERED_BYTES, type SocketLike } from './socket.js';
+
+export type FrameHandler = (connection: Connection, frame: ClientFrame) => Promise<void>;
+
+/** Frames a connection may send in a burst, and per second after that. */
+const FRAME_BURST = 200;
+const FRAMES_PER_SECOND = 100;
+/** Rejected frames in a row after which a flooding client is disconnected. */
+const MAX_REJECTED_IN_A_ROW = 500;
+
+const frameLimiter = new RateLimiter(FRAME_BURST, FRAMES_PER_SECOND);
+
+/**
+ * One authenticated WebSocket. Reads frames in order, validates each at the edge and answers an
+ * invalid one with a typed error frame; the socket stays open and nothing is stored.
+ */
+export class Connection {
+  ready = false;
+  closed = false;
+  private rejectedInARow = 0;
+
+  constructor(
+    readonly id: string,
+    private readonly socket: SocketLike,
+    readonly auth: AuthContext,
+    private readonly handle: FrameHandler,
+    private readonly onFault: (error: unknown) => void,
+  ) {}
+
+  get userId(): string {
+    return this.auth.user.id;
+  }
+
+  get sessionId(): string {
+    return this.auth.sessionId;
+  }
+
+  /** Entry point for every incoming WebSocket message. */
+  receive(data: string | null): void {
+    if (this.closed) return;
+    if (!frameLimiter.take(this.id)) {
+      this.reject(undefined, new AppError('rate_limited', 'Too many frames; slow down.'));
+      return;
+    }
+    const frame = this.parse(data);
+    if (!frame) return;
+    if (!this.ready && frame.type !== 'hello') {
+      this.reject(frame.ref, new AppError('not_ready', 'Send hello first.'));
+      return;
+    }
+    this.rejectedInARow = 0;
+    // Handlers start synchronously, so sends enter the commit queue in the order they arrived;
+    // they are not awaited one by one, so a busy client's sends share a group commit.
+    this.handle(this, frame).catch((error: unknown) => {
+      const appError = toAppError(error);
+      if (appError.report) this.onFault(error);
+      this.reject(frame.ref, appError);
+    });
+  }
+
+  send(frame: ServerFrame): void {
+    this.sendRaw(JSON.stringify(frame));
+  }
+
+  sendRaw(data: string): void {
+    if (this.closed) return;
+    if (this.socket.bufferedAmount > MAX_BUFFERED_BYTES) {
+      this.close(CLOSE_CODES.policy, 'too slow');
+      return;
+    }
+    this.socket.send(data);
+  }
+
+  close(code: number, reason: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.socket.close(code, reason);
+  }
+
+  /** Called by the transport when the socket has closed. */
+  markClosed(): void {
+    this.closed = true;
+    frameLimiter.forget(this.id);
+  }
+
+  reject(ref: string | undefined, error: AppError): void {
+    this.send({ type: 'error', ...(ref ? { ref } : {}), error: error.toBody() });
+    this.rejectedInARow += 1;
+    if (this.rejectedInARow >= MAX_REJECTED_IN_A_ROW) this.close(CLOSE_CODES.policy, 'too many invalid frames');
+  }
+
+  private parse(data: string | null): ClientFrame | undefined {
+    if (data === null) {
+      this.reject(undefined, new AppError('bad_frame', 'Frames are JSON text, not binary.'));
+      return undefined;
+    }
+    let value: unknown;
+    try {
+      value = JSON.parse(data);
+    } catch {
+      this.reject(undefined, new AppError('bad_frame', 'A frame must be valid JSON.'));
+      return undefined;
+    }
+    const ref = refOf(value);
+    const type = typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as { type?: unknown }).type : undefined;
+    if (typeof type !== 'string' || !CLIENT_FRAME_TYPES.includes(type)) {
+      this.reject(ref, new AppError('unknown_type', typeof type === 'string' ? `Unknown frame type "${type.slice(0, 40)}".` : 'A frame needs a string "type".'));
+      return undefined;
+    }
+    const result = ClientFrame.safeParse(value);
+    if (!result.success) {
+      const issues: ErrorBody['issues'] = result.error.issues.slice(0, 10).map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
+      this.reject(ref, new AppError('bad_frame', `Invalid ${type} frame.`, issues));
+      return undefined;
+    }
+    return result.data;
+  }
+}
+
+/** The frame's ref if it is a plausible one, so even an invalid frame's error can be correlated. */
+function refOf(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const ref = (value as { ref?: unknown }).ref;
+  return typeof ref === 'string' && ref.length > 0 && ref.length <= 64 ? ref : undefined;
+}

@@ -1,0 +1,90 @@
+import { CLOSE_CODES, LIMITS, PROTOCOL_VERSION, type ClientFrame } from '@switchboard/protocol';
+import { AppError } from '../../errors.js';
+import type { ImServer } from '../../im/index.js';
+import { publicUser } from '../../store/repositories/users.js';
+import type { Connection, FrameHandler } from './connection.js';
+import type { ConnectionRegistry } from './registry.js';
+
+type Handlers = { [T in ClientFrame['type']]: (connection: Connection, frame: Extract<ClientFrame, { type: T }>) => Promise<void> };
+
+/** What each client frame does: a thin call into the IM server's commands. */
+export function createFrameHandler(im: ImServer, registry: ConnectionRegistry): FrameHandler {
+  const handlers: Handlers = {
+    async hello(connection, frame) {
+      if (frame.protocol !== PROTOCOL_VERSION) {
+        connection.reject(frame.ref, new AppError('unsupported_version', `This server speaks protocol ${PROTOCOL_VERSION}; reload the page.`));
+        connection.close(CLOSE_CODES.unsupportedVersion, 'unsupported protocol version');
+        return;
+      }
+      if (connection.ready) throw new AppError('conflict', 'hello was already sent.');
+      // Subscribe first, then read state: anything committed after this point is delivered live,
+      // anything before is in the welcome or the sync that follows (no gap between the two).
+      connection.ready = true;
+      registry.add(connection);
+      im.presence.connect(connection.userId, connection.id);
+      const user = connection.auth.user;
+      const [conversations, users] = await Promise.all([im.conversations.list(user.id), im.repos.users.list()]);
+      connection.send({
+        type: 'welcome',
+        ...(frame.ref ? { ref: frame.ref } : {}),
+        protocol: PROTOCOL_VERSION,
+        user: publicUser(user),
+        permissions: connection.auth.permissions,
+        conversations,
+        presence: im.presence.snapshot(users.filter((candidate) => !candidate.disabled).map((candidate) => candidate.id)),
+        serverTime: Date.now(),
+      });
+    },
+    async sync(connection, frame) {
+      const limit = frame.limit ?? LIMITS.maxPageSize;
+      for (const cursor of frame.cursors) {
+        const page = await im.conversations.since(connection.userId, cursor.conversationId, cursor.afterSeq, limit);
+        if (!page) continue;
+        connection.send({ type: 'sync.batch', ...(frame.ref ? { ref: frame.ref } : {}), conversationId: cursor.conversationId, messages: page.messages, hasMore: page.hasMore });
+      }
+      connection.send({ type: 'sync.done', ...(frame.ref ? { ref: frame.ref } : {}) });
+    },
+    async send(connection, frame) {
+      const { message } = await im.sender.send({
+        conversationId: frame.conversationId,
+        senderId: connection.userId,
+        clientId: frame.clientId,
+        kind: 'text',
+        body: frame.body,
+      });
+      connection.send({
+        type: 'ack',
+        ...(frame.ref ? { ref: frame.ref } : {}),
+        clientId: frame.clientId,
+        conversationId: message.conversationId,
+        messageId: message.id,
+        seq: message.seq,
+        createdAt: message.createdAt,
+      });
+    },
+    async edit(connection, frame) {
+      await im.sender.edit(connection.userId, frame.conversationId, frame.messageId, frame.body);
+      connection.send({ type: 'ok', ...(frame.ref ? { ref: frame.ref } : {}) });
+    },
+    async delete(connection, frame) {
+      await im.sender.remove(connection.userId, frame.conversationId, frame.messageId);
+      connection.send({ type: 'ok', ...(frame.ref ? { ref: frame.ref } : {}) });
+    },
+    async typing(connection, frame) {
+      await im.conversations.typing(connection.userId, frame.conversationId, frame.state);
+      if (frame.ref) connection.send({ type: 'ok', ref: frame.ref });
+    },
+    async read(connection, frame) {
+      await im.conversations.markRead(connection.userId, frame.conversationId, frame.seq);
+      if (frame.ref) connection.send({ type: 'ok', ref: frame.ref });
+    },
+    async 'presence.set'(connection, frame) {
+      im.presence.setStatus(connection.userId, connection.id, frame.status);
+      if (frame.ref) connection.send({ type: 'ok', ref: frame.ref });
+    },
+    async ping(connection, frame) {
+      connection.send({ type: 'pong', ...(frame.ref ? { ref: frame.ref } : {}), serverTime: Date.now() });
+    },
+  };
+  return (connection, frame) => (handlers[frame.type] as (connection: Connection, frame: ClientFrame) => Promise<void>)(connection, frame);
+}

@@ -1,0 +1,29 @@
+import type { Role } from '@switchboard/protocol';
+import { randomPassword, type AccountService } from './im/accounts.js';
+
+export interface SeededLogin {
+  username: string;
+  password: string;
+  roles: Role[];
+}
+
+const DEMO_PEOPLE: { username: string; displayName: string; roles: Role[] }[] = [
+  { username: 'alice', displayName: 'Alice Agent', roles: ['agent'] },
+  { username: 'bob', displayName: 'Bob Agent', roles: ['agent'] },
+  { username: 'carol', displayName: 'Carol Employee', roles: ['employee'] },
+  { username: 'dave', displayName: 'Dave Employee', roles: ['employee'] },
+];
+
+/** On an empty database: the first admin and, unless disabled, a demo workspace. Returns the new logins. */
+export async function seedIfEmpty(accounts: AccountService, adminPassword: string | undefined, withDemo: boolean): Promise<SeededLogin[]> {
+  const admin = await accounts.ensureAdmin(adminPassword);
+  if (!admin.created) return [];
+  const logins: SeededLogin[] = [{ username: 'admin', password: admin.generatedPassword ?? '(from SWITCHBOARD_ADMIN_PASSWORD)', roles: ['admin'] }];
+  if (!withDemo) return logins;
+  for (const person of DEMO_PEOPLE) {
+    const password = randomPassword();
+    await accounts.create(null, { ...person, password });
+    logins.push({ username: person.username, password, roles: person.roles });
+  }
+  return logins;
+}

@@ -1,0 +1,10 @@
+import type { Migration } from 'kysely';
+import * as im from './001_im.js';
+
+/**
+ * Every migration, in order. Names sort lexically; never rename or edit one that has shipped —
+ * add a new one. The CS system adds its tables in its own numbered migrations here.
+ */
+export const migrations: Record<string, Migration> = {
+  '001_im': im,
+};

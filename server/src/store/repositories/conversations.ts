@@ -1,0 +1,236 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { Conversation, ConversationKind, Member, Message } from '@switchboard/protocol';
+import type { ConversationsTable, Database } from '../schema.js';
+import { toMessage } from './messages.js';
+
+export interface ConversationRecord {
+  id: string;
+  kind: ConversationKind;
+  title: string | null;
+  createdBy: string;
+  createdAt: number;
+  updatedAt: number;
+  lastSeq: number;
+}
+
+export interface NewConversation {
+  id: string;
+  kind: ConversationKind;
+  title: string | null;
+  directKey: string | null;
+  createdBy: string;
+  members: { userId: string; role: Member['role'] }[];
+}
+
+export interface ConversationRepository {
+  /** Inserts the conversation and its members in one transaction. */
+  create(conversation: NewConversation, now: number): Promise<void>;
+  findByDirectKey(directKey: string): Promise<ConversationRecord | undefined>;
+  find(id: string): Promise<ConversationRecord | undefined>;
+  members(conversationId: string): Promise<Member[]>;
+  memberIds(conversationId: string): Promise<string[]>;
+  isMember(conversationId: string, userId: string): Promise<boolean>;
+  addMembers(conversationId: string, userIds: readonly string[], now: number): Promise<void>;
+  removeMember(conversationId: string, userId: string, now: number): Promise<void>;
+  rename(conversationId: string, title: string, now: number): Promise<void>;
+  /** Raises the member's read mark to `seq` (never lowers it, never past lastSeq); returns the new mark. */
+  markRead(conversationId: string, userId: string, seq: number): Promise<number | undefined>;
+  /** Full summaries of the given conversations as seen by `userId` (unread counts are theirs). */
+  summaries(userId: string, conversationIds?: readonly string[]): Promise<Conversation[]>;
+}
+
+export function createConversationRepository(db: Kysely<Database>): ConversationRepository {
+  return {
+    async create(conversation, now) {
+      await db.transaction().execute(async (trx) => {
+        await trx
+          .insertInto('conversations')
+          .values({
+            id: conversation.id,
+            kind: conversation.kind,
+            title: conversation.title,
+            direct_key: conversation.directKey,
+            created_by: conversation.createdBy,
+            created_at: now,
+            updated_at: now,
+            last_seq: 0,
+          })
+          .execute();
+        await trx
+          .insertInto('conversation_members')
+          .values(
+            conversation.members.map((member) => ({
+              conversation_id: conversation.id,
+              user_id: member.userId,
+              role: member.role,
+              joined_at: now,
+              last_read_seq: 0,
+            })),
+          )
+          .execute();
+      });
+    },
+    async findByDirectKey(directKey) {
+      const row = await db.selectFrom('conversations').selectAll().where('direct_key', '=', directKey).executeTakeFirst();
+      return row && toRecord(row);
+    },
+    async find(id) {
+      const row = await db.selectFrom('conversations').selectAll().where('id', '=', id).executeTakeFirst();
+      return row && toRecord(row);
+    },
+    async members(conversationId) {
+      const rows = await db
+        .selectFrom('conversation_members')
+        .select(['user_id', 'role', 'last_read_seq'])
+        .where('conversation_id', '=', conversationId)
+        .orderBy('joined_at')
+        .execute();
+      return rows.map(toMember);
+    },
+    async memberIds(conversationId) {
+      const rows = await db.selectFrom('conversation_members').select('user_id').where('conversation_id', '=', conversationId).execute();
+      return rows.map((row) => row.user_id);
+    },
+    async isMember(conversationId, userId) {
+      const row = await db
+        .selectFrom('conversation_members')
+        .select('user_id')
+        .where('conversation_id', '=', conversationId)
+        .where('user_id', '=', userId)
+        .executeTakeFirst();
+      return row !== undefined;
+    },
+    async addMembers(conversationId, userIds, now) {
+      if (userIds.length === 0) return;
+      const conversation = await this.find(conversationId);
+      await db.transaction().execute(async (trx) => {
+        await trx
+          .insertInto('conversation_members')
+          .values(
+            userIds.map((userId) => ({
+              conversation_id: conversationId,
+              user_id: userId,
+              role: 'member',
+              joined_at: now,
+              // A newcomer has not read the history, but is not "behind" on it either.
+              last_read_seq: conversation?.lastSeq ?? 0,
+            })),
+          )
+          .onConflict((oc) => oc.columns(['conversation_id', 'user_id']).doNothing())
+          .execute();
+        await trx.updateTable('conversations').set({ updated_at: now }).where('id', '=', conversationId).execute();
+      });
+    },
+    async removeMember(conversationId, userId, now) {
+      await db.transaction().execute(async (trx) => {
+        await trx.deleteFrom('conversation_members').where('conversation_id', '=', conversationId).where('user_id', '=', userId).execute();
+        await trx.updateTable('conversations').set({ updated_at: now }).where('id', '=', conversationId).execute();
+      });
+    },
+    async rename(conversationId, title, now) {
+      await db.updateTable('conversations').set({ title, updated_at: now }).where('id', '=', conversationId).execute();
+    },
+    async markRead(conversationId, userId, seq) {
+      const conversation = await this.find(conversationId);
+      if (!conversation) return undefined;
+      const capped = Math.min(seq, conversation.lastSeq);
+      await db
+        .updateTable('conversation_members')
+        .set({ last_read_seq: capped })
+        .where('conversation_id', '=', conversationId)
+        .where('user_id', '=', userId)
+        .where('last_read_seq', '<', capped)
+        .execute();
+      const row = await db
+        .selectFrom('conversation_members')
+        .select('last_read_seq')
+        .where('conversation_id', '=', conversationId)
+        .where('user_id', '=', userId)
+        .executeTakeFirst();
+      return row?.last_read_seq;
+    },
+    async summaries(userId, conversationIds) {
+      let mine = db.selectFrom('conversation_members').select('conversation_id').where('user_id', '=', userId);
+      if (conversationIds) {
+        if (conversationIds.length === 0) return [];
+        mine = mine.where('conversation_id', 'in', [...conversationIds]);
+      }
+      const ids = (await mine.execute()).map((row) => row.conversation_id);
+      if (ids.length === 0) return [];
+
+      const [conversations, memberRows, lastMessages, unreadRows] = await Promise.all([
+        db.selectFrom('conversations').selectAll().where('id', 'in', ids).execute(),
+        db
+          .selectFrom('conversation_members')
+          .select(['conversation_id', 'user_id', 'role', 'last_read_seq'])
+          .where('conversation_id', 'in', ids)
+          .orderBy('joined_at')
+          .execute(),
+        db
+          .selectFrom('messages')
+          .innerJoin('conversations', (join) =>
+            join.onRef('conversations.id', '=', 'messages.conversation_id').onRef('conversations.last_seq', '=', 'messages.seq'),
+          )
+          .selectAll('messages')
+          .where('messages.conversation_id', 'in', ids)
+          .execute(),
+        db
+          .selectFrom('messages')
+          .innerJoin('conversation_members', (join) =>
+            join.onRef('conversation_members.conversation_id', '=', 'messages.conversation_id').on('conversation_members.user_id', '=', userId),
+          )
+          .select((eb) => ['messages.conversation_id', eb.fn.countAll<number>().as('unread')])
+          .where('messages.conversation_id', 'in', ids)
+          .whereRef('messages.seq', '>', 'conversation_members.last_read_seq')
+          .where('messages.sender_id', '!=', userId)
+          .where('messages.deleted_at', 'is', null)
+          .groupBy('messages.conversation_id')
+          .execute(),
+      ]);
+
+      const membersBy = groupBy(memberRows, (row) => row.conversation_id);
+      const lastBy = new Map<string, Message>(lastMessages.map((row) => [row.conversation_id, toMessage(row)]));
+      const unreadBy = new Map(unreadRows.map((row) => [row.conversation_id, Number(row.unread)]));
+      return conversations
+        .map((row) => ({
+          id: row.id,
+          kind: row.kind as ConversationKind,
+          title: row.title,
+          members: (membersBy.get(row.id) ?? []).map(toMember),
+          lastSeq: row.last_seq,
+          lastMessage: lastBy.get(row.id) ?? null,
+          unread: unreadBy.get(row.id) ?? 0,
+          createdAt: row.created_at,
+          updatedAt: Math.max(row.updated_at, lastBy.get(row.id)?.createdAt ?? 0),
+        }))
+        .sort((a, b) => b.updatedAt - a.updatedAt);
+    },
+  };
+}
+
+function toRecord(row: Selectable<ConversationsTable>): ConversationRecord {
+  return {
+    id: row.id,
+    kind: row.kind as ConversationKind,
+    title: row.title,
+    createdBy: row.created_by,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    lastSeq: row.last_seq,
+  };
+}
+
+function toMember(row: { user_id: string; role: string; last_read_seq: number }): Member {
+  return { userId: row.user_id, role: row.role === 'owner' ? 'owner' : 'member', lastReadSeq: row.last_read_seq };
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = groups.get(k);
+    if (list) list.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
+}
