@@ -1,0 +1,356 @@
+/* Users: list, search and filter; create, edit, reset password, disable / enable. */
+import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
+import { Role, type User } from '@switchboard/protocol';
+import { api, isApiError } from '../../api';
+import { useMe } from '../../auth';
+import { Avatar } from '../../components/Avatar';
+import { SelectField } from '../../components/Field';
+import { Icon } from '../../components/Icon';
+import { Spinner } from '../../components/Spinner';
+import { useToast } from '../../components/Toast';
+import { describeError } from '../../errors';
+import { useI18n } from '../../i18n';
+import type { SectionProps } from '../types';
+import { ResetPasswordDialog, ToggleDisabledDialog } from './AccountDialogs';
+import { ROLE_LABEL, RoleChips } from './RoleCheckboxes';
+import { CreateUserDialog, EditUserDialog } from './UserFormDialog';
+
+type Load = { status: 'loading' } | { status: 'error'; error: unknown } | { status: 'ready'; users: User[] };
+
+type OpenDialog =
+  | { kind: 'create' }
+  | { kind: 'edit'; user: User }
+  | { kind: 'password'; user: User }
+  | { kind: 'toggle'; user: User }
+  | null;
+
+type StatusFilter = 'all' | 'active' | 'disabled';
+type RoleFilter = 'all' | Role;
+
+function byUsername(a: User, b: User): number {
+  return a.username.localeCompare(b.username);
+}
+
+export default function UsersPage(_props: SectionProps) {
+  const { t, tp } = useI18n();
+  const { notify } = useToast();
+  const me = useMe();
+  const [load, setLoad] = useState<Load>({ status: 'loading' });
+  const [refreshing, setRefreshing] = useState(false);
+  const [reloadKey, setReloadKey] = useState(0);
+  const [query, setQuery] = useState('');
+  const [roleFilter, setRoleFilter] = useState<RoleFilter>('all');
+  const [statusFilter, setStatusFilter] = useState<StatusFilter>('all');
+  const [dialog, setDialog] = useState<OpenDialog>(null);
+  const [flash, setFlash] = useState<string | null>(null);
+  const deferredQuery = useDeferredValue(query);
+  // Read at answer time, so that a language switch does not refetch the list.
+  const latest = useRef({ t, notify });
+  latest.current = { t, notify };
+
+  useEffect(() => {
+    const controller = new AbortController();
+    setRefreshing(true);
+    api
+      .listUsers(controller.signal)
+      .then((users) => setLoad({ status: 'ready', users: [...users].sort(byUsername) }))
+      .catch((error: unknown) => {
+        if (controller.signal.aborted) return;
+        // Keep showing a list we already have; say that the refresh failed.
+        setLoad((current) => {
+          if (current.status === 'ready') {
+            latest.current.notify(describeError(latest.current.t, error), 'error');
+            return current;
+          }
+          return { status: 'error', error };
+        });
+      })
+      .finally(() => {
+        if (!controller.signal.aborted) setRefreshing(false);
+      });
+    return () => controller.abort();
+  }, [reloadKey]);
+
+  useEffect(() => {
+    if (!flash) return;
+    const timer = window.setTimeout(() => setFlash(null), 2500);
+    return () => window.clearTimeout(timer);
+  }, [flash]);
+
+  const upsert = useCallback((user: User) => {
+    setLoad((current) => {
+      if (current.status !== 'ready') return { status: 'ready', users: [user] };
+      const others = current.users.filter((existing) => existing.id !== user.id);
+      return { status: 'ready', users: [...others, user].sort(byUsername) };
+    });
+    setFlash(user.id);
+  }, []);
+
+  const users = load.status === 'ready' ? load.users : [];
+  const filtered = useMemo(() => {
+    const needle = deferredQuery.trim().toLocaleLowerCase();
+    return users.filter(
+      (user) =>
+        (needle === '' ||
+          user.username.toLocaleLowerCase().includes(needle) ||
+          user.displayName.toLocaleLowerCase().includes(needle)) &&
+        (roleFilter === 'all' || user.roles.includes(roleFilter)) &&
+        (statusFilter === 'all' || (statusFilter === 'disabled') === user.disabled),
+    );
+  }, [users, deferredQuery, roleFilter, statusFilter]);
+  const filtering = query.trim() !== '' || roleFilter !== 'all' || statusFilter !== 'all';
+  const clearFilters = () => {
+    setQuery('');
+    setRoleFilter('all');
+    setStatusFilter('all');
+  };
+
+  const close = () => setDialog(null);
+
+  return (
+    <div className="page" data-testid="users-page">
+      <header className="page-header">
+        <div>
+          <h1 className="page-title">{t('users.title')}</h1>
+          <p className="page-subtitle">{t('users.subtitle')}</p>
+        </div>
+        <div className="page-actions">
+          <button
+            type="button"
+            className="btn btn-secondary"
+            onClick={() => setReloadKey((n) => n + 1)}
+            disabled={refreshing}
+            aria-label={t('common.refresh')}
+            title={t('common.refresh')}
+          >
+            {refreshing && load.status === 'ready' ? <Spinner /> : <Icon name="refresh" size={16} />}
+            <span className="collapse-on-phone">{t('common.refresh')}</span>
+          </button>
+          <button type="button" className="btn btn-primary" onClick={() => setDialog({ kind: 'create' })} data-testid="open-create-user">
+            <Icon name="plus" size={16} />
+            {t('users.create.open')}
+          </button>
+        </div>
+      </header>
+
+      <div className="toolbar" role="search">
+        <div className="search-box">
+          <Icon name="search" size={16} className="search-icon" />
+          <label htmlFor="users-search" className="visually-hidden">
+            {t('users.search.label')}
+          </label>
+          <input
+            id="users-search"
+            type="search"
+            className="input search-input"
+            placeholder={t('users.search.placeholder')}
+            value={query}
+            onChange={(event) => setQuery(event.target.value)}
+            onKeyDown={(event) => {
+              if (event.key === 'Escape' && query) {
+                event.preventDefault();
+                setQuery('');
+              }
+            }}
+            autoComplete="off"
+            spellCheck={false}
+            data-testid="users-search"
+          />
+        </div>
+        <SelectField
+          label={t('users.filter.role')}
+          value={roleFilter}
+          onChange={(value) => setRoleFilter(value as RoleFilter)}
+          options={[{ value: 'all', label: t('users.filter.allRoles') }, ...Role.options.map((role) => ({ value: role, label: t(ROLE_LABEL[role]) }))]}
+          testId="users-filter-role"
+        />
+        <SelectField
+          label={t('users.filter.status')}
+          value={statusFilter}
+          onChange={(value) => setStatusFilter(value as StatusFilter)}
+          options={[
+            { value: 'all', label: t('users.filter.allStatuses') },
+            { value: 'active', label: t('users.status.active') },
+            { value: 'disabled', label: t('users.status.disabled') },
+          ]}
+          testId="users-filter-status"
+        />
+      </div>
+
+      {load.status === 'loading' && (
+        <div className="card card-padded center" data-testid="users-loading">
+          <Spinner size={24} label={t('common.loading')} />
+        </div>
+      )}
+
+      {load.status === 'error' && (
+        <div className="card empty-state" role="alert" data-testid="users-error">
+          <Icon name="alert" size={28} />
+          <h2 className="empty-title">
+            {isApiError(load.error) && load.error.code === 'forbidden' ? t('forbidden.sectionTitle') : t('users.loadFailed')}
+          </h2>
+          <p>{describeError(t, load.error)}</p>
+          <button type="button" className="btn btn-primary" onClick={() => setReloadKey((n) => n + 1)} disabled={refreshing}>
+            {refreshing && <Spinner />}
+            {t('common.retry')}
+          </button>
+        </div>
+      )}
+
+      {load.status === 'ready' && (
+        <section className="card" aria-labelledby="users-table-caption">
+          <div className="card-header">
+            <h2 id="users-table-caption" className="card-title" aria-live="polite">
+              {filtering
+                ? t('users.count.filtered', { shown: filtered.length, total: tp('users.count', users.length) })
+                : tp('users.count', users.length)}
+            </h2>
+            {filtering && (
+              <button type="button" className="link-button" onClick={clearFilters}>
+                {t('users.filter.clear')}
+              </button>
+            )}
+          </div>
+          {filtered.length === 0 ? (
+            <div className="empty-state empty-state-inline" data-testid="users-empty">
+              <Icon name="search" size={24} />
+              <p>{query.trim() ? t('users.empty.query', { query: query.trim() }) : t('users.empty.filters')}</p>
+            </div>
+          ) : (
+            <div className="table-wrap">
+              <table className="table users-table" data-testid="users-table">
+                <thead>
+                  <tr>
+                    <th scope="col">{t('users.column.username')}</th>
+                    <th scope="col">{t('users.column.displayName')}</th>
+                    <th scope="col">{t('users.column.roles')}</th>
+                    <th scope="col">{t('users.column.status')}</th>
+                    <th scope="col" className="actions-col">
+                      <span className="visually-hidden">{t('users.column.actions')}</span>
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {filtered.map((user) => {
+                    const isSelf = user.id === me.user.id;
+                    const nameId = `user-${user.id}-name`;
+                    return (
+                      <tr
+                        key={user.id}
+                        className={`${user.disabled ? 'row-disabled' : ''}${flash === user.id ? ' row-flash' : ''}`}
+                        data-testid={`user-row-${user.username}`}
+                        data-user-id={user.id}
+                      >
+                        <td data-label={t('users.column.username')}>
+                          <div className="user-cell">
+                            <Avatar name={user.displayName} seed={user.username} size={32} />
+                            <span id={nameId} className="username">
+                              {user.username}
+                            </span>
+                            {isSelf && <span className="badge badge-you">{t('users.you')}</span>}
+                          </div>
+                        </td>
+                        <td data-label={t('users.column.displayName')} className="display-name-cell">
+                          {user.displayName}
+                        </td>
+                        <td data-label={t('users.column.roles')}>
+                          <RoleChips roles={user.roles} />
+                        </td>
+                        <td data-label={t('users.column.status')}>
+                          <span className={`status status-${user.disabled ? 'disabled' : 'active'}`} data-testid="user-status">
+                            <span className="status-dot" aria-hidden="true" />
+                            {user.disabled ? t('users.status.disabled') : t('users.status.active')}
+                          </span>
+                        </td>
+                        <td className="actions-cell">
+                          <div className="row-actions">
+                            <button
+                              type="button"
+                              className="btn btn-ghost btn-small"
+                              onClick={() => setDialog({ kind: 'edit', user })}
+                              aria-describedby={nameId}
+                              data-testid="edit-user"
+                            >
+                              <Icon name="edit" size={15} />
+                              {t('users.action.edit')}
+                            </button>
+                            <button
+                              type="button"
+                              className="btn btn-ghost btn-small"
+                              onClick={() => setDialog({ kind: 'password', user })}
+                              aria-describedby={nameId}
+                              data-testid="reset-password"
+                            >
+                              <Icon name="key" size={15} />
+                              {t('users.action.resetPassword')}
+                            </button>
+                            <button
+                              type="button"
+                              className={`btn btn-ghost btn-small ${user.disabled ? '' : 'btn-ghost-danger'}`}
+                              onClick={() => setDialog({ kind: 'toggle', user })}
+                              disabled={isSelf && !user.disabled}
+                              title={isSelf && !user.disabled ? t('users.hint.cannotDisableSelf') : undefined}
+                              aria-describedby={nameId}
+                              data-testid="toggle-disabled"
+                            >
+                              <Icon name={user.disabled ? 'check' : 'ban'} size={15} />
+                              {user.disabled ? t('users.action.enable') : t('users.action.disable')}
+                            </button>
+                          </div>
+                        </td>
+                      </tr>
+                    );
+                  })}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </section>
+      )}
+
+      {dialog?.kind === 'create' && (
+        <CreateUserDialog
+          onClose={close}
+          onCreated={(user) => {
+            close();
+            upsert(user);
+            notify(t('users.toast.created', { username: user.username }));
+          }}
+        />
+      )}
+      {dialog?.kind === 'edit' && (
+        <EditUserDialog
+          user={dialog.user}
+          onClose={close}
+          onSaved={(user) => {
+            close();
+            upsert(user);
+            notify(t('users.toast.saved', { username: user.username }));
+          }}
+        />
+      )}
+      {dialog?.kind === 'password' && (
+        <ResetPasswordDialog
+          user={dialog.user}
+          onClose={close}
+          onDone={(user) => {
+            close();
+            upsert(user);
+            notify(t('users.toast.passwordReset', { username: user.username }));
+          }}
+        />
+      )}
+      {dialog?.kind === 'toggle' && (
+        <ToggleDisabledDialog
+          user={dialog.user}
+          onClose={close}
+          onDone={(user) => {
+            close();
+            upsert(user);
+            notify(user.disabled ? t('users.toast.disabled', { username: user.username }) : t('users.toast.enabled', { username: user.username }));
+          }}
+        />
+      )}
+    </div>
+  );
+}
