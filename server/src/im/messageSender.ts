@@ -1,6 +1,6 @@
 import type { Message } from '@switchboard/protocol';
 import type { Bus } from '../bus/bus.js';
-import { AppError, errors, toAppError } from '../errors.js';
+import { errors, toAppError, type AppError } from '../errors.js';
 import type { ImRepositories } from '../store/index.js';
 import type { AppendOutcome, AppendRequest } from '../store/repositories/messages.js';
 

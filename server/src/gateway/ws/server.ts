@@ -62,7 +62,7 @@ export function attachWebSocketGateway(server: Server, im: ImServer, origins: Or
     const origin = request.headers.origin;
     // A browser always sends Origin; a cookie-authenticated upgrade without an allowed one is
     // cross-site WebSocket hijacking. Bearer tokens come from non-browser clients.
-    if (viaCookie || origin !== undefined) {
+    if (origin !== undefined || (viaCookie && token)) {
       if (!origins.isAllowed(origin, request.headers.host)) return 'origin' as const;
     }
     return im.auth.authenticate(token);
