@@ -3,6 +3,7 @@ import { ClientId, EntityId, Ref, Seq } from './ids.js';
 import { LIMITS } from './limits.js';
 import { ErrorBody } from './errors.js';
 import { Conversation, Message, MessageBody, Permission, Presence, User } from './models.js';
+import { ChatBody, ChatMessage, ChatSummary, DutyStatus } from './service.js';
 
 /*
  * WebSocket frames: JSON text, one tagged union per direction, discriminated on `type`.
@@ -34,6 +35,28 @@ export const ReadFrame = clientFrame('read', { conversationId: EntityId, seq: Se
 export const PresenceSetFrame = clientFrame('presence.set', { status: z.enum(['online', 'away']) });
 export const PingFrame = clientFrame('ping', {});
 
+/*
+ * Agent frames (customer service inside the IM client). The IM server relays them to the CS
+ * system over the bus; the CS system's answers come back the same way (patent steps c-f).
+ */
+/** Go on duty (the answer "yes" to "Enable online customer service now?"), step away, or go off duty. */
+export const DutySetFrame = clientFrame('duty.set', { status: DutyStatus });
+export const VisitorSendFrame = clientFrame('visitor.send', { chatId: EntityId, clientId: ClientId, body: ChatBody });
+/** An internal note in a visitor chat: agents see it, the visitor never does. */
+export const VisitorNoteFrame = clientFrame('visitor.note', { chatId: EntityId, clientId: ClientId, body: ChatBody });
+export const VisitorTypingFrame = clientFrame('visitor.typing', { chatId: EntityId, state: z.enum(['start', 'stop']) });
+export const VisitorCloseFrame = clientFrame('visitor.close', { chatId: EntityId });
+/** Hand the chat to another agent, or back to routing within a department. */
+export const VisitorTransferFrame = clientFrame('visitor.transfer', {
+  chatId: EntityId,
+  to: z.discriminatedUnion('kind', [
+    z.strictObject({ kind: z.literal('agent'), agentId: EntityId }),
+    z.strictObject({ kind: z.literal('department'), departmentId: EntityId }),
+  ]),
+});
+/** Bring a colleague into the chat beside the assignee. */
+export const VisitorInviteFrame = clientFrame('visitor.invite', { chatId: EntityId, agentId: EntityId });
+
 export const ClientFrame = z.discriminatedUnion('type', [
   HelloFrame,
   SyncFrame,
@@ -44,6 +67,13 @@ export const ClientFrame = z.discriminatedUnion('type', [
   ReadFrame,
   PresenceSetFrame,
   PingFrame,
+  DutySetFrame,
+  VisitorSendFrame,
+  VisitorNoteFrame,
+  VisitorTypingFrame,
+  VisitorCloseFrame,
+  VisitorTransferFrame,
+  VisitorInviteFrame,
 ]);
 export type ClientFrame = z.infer<typeof ClientFrame>;
 export type ClientFrameType = ClientFrame['type'];
@@ -98,6 +128,17 @@ export const PongFrame = serverFrame('pong', { ref: Ref.optional(), serverTime: 
 export const SessionEndedFrame = serverFrame('session.ended', { reason: z.string() });
 export const UserUpdatedFrame = serverFrame('user', { user: User });
 
+/** The agent's duty as the CS system recorded it (sent after duty.set, on welcome, and when it changes). */
+export const DutyFrame = serverFrame('duty', { status: DutyStatus, reason: z.string().optional() });
+/** A visitor chat this agent is in was assigned, changed (visitor left, page, transfer) or closed. */
+export const VisitorChatFrame = serverFrame('visitor.chat', { chat: ChatSummary });
+/** The agent is no longer in this chat (transferred to someone else, re-routed). */
+export const VisitorChatRemovedFrame = serverFrame('visitor.chat.removed', { chatId: EntityId, reason: z.string() });
+export const VisitorMessageFrame = serverFrame('visitor.message', { message: ChatMessage });
+export const VisitorTypingEventFrame = serverFrame('visitor.typing', { chatId: EntityId, state: z.enum(['start', 'stop']) });
+/** The answer to visitor.send / visitor.note, after the CS system committed the message. */
+export const VisitorAckFrame = serverFrame('visitor.ack', { ref: Ref.optional(), chatId: EntityId, clientId: ClientId, messageId: EntityId, seq: Seq });
+
 export const ServerFrame = z.discriminatedUnion('type', [
   WelcomeFrame,
   AckFrame,
@@ -115,6 +156,12 @@ export const ServerFrame = z.discriminatedUnion('type', [
   PongFrame,
   SessionEndedFrame,
   UserUpdatedFrame,
+  DutyFrame,
+  VisitorChatFrame,
+  VisitorChatRemovedFrame,
+  VisitorMessageFrame,
+  VisitorTypingEventFrame,
+  VisitorAckFrame,
 ]);
 export type ServerFrame = z.infer<typeof ServerFrame>;
 export type ServerFrameOf<T extends ServerFrame['type']> = Extract<ServerFrame, { type: T }>;

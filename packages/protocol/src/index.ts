@@ -4,3 +4,5 @@ export * from './errors.js';
 export * from './models.js';
 export * from './frames.js';
 export * from './http.js';
+export * from './service.js';
+export * from './visitor.js';

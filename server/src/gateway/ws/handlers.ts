@@ -5,11 +5,15 @@ import { publicUser } from '../../store/repositories/users.js';
 import type { Connection, FrameHandler } from './connection.js';
 import type { ConnectionRegistry } from './registry.js';
 
-type Handlers = { [T in ClientFrame['type']]: (connection: Connection, frame: Extract<ClientFrame, { type: T }>) => Promise<void> };
+export type Handlers<Types extends ClientFrame['type']> = {
+  [T in Types]: (connection: Connection, frame: Extract<ClientFrame, { type: T }>) => Promise<void>;
+};
+export type AgentFrameType = Extract<ClientFrame['type'], 'duty.set' | `visitor.${string}`>;
+export type ImFrameType = Exclude<ClientFrame['type'], AgentFrameType>;
 
 /** What each client frame does: a thin call into the IM server's commands. */
-export function createFrameHandler(im: ImServer, registry: ConnectionRegistry): FrameHandler {
-  const handlers: Handlers = {
+export function createFrameHandler(im: ImServer, registry: ConnectionRegistry, agentHandlers: Handlers<AgentFrameType>): FrameHandler {
+  const imHandlers: Handlers<ImFrameType> = {
     async hello(connection, frame) {
       if (frame.protocol !== PROTOCOL_VERSION) {
         connection.reject(frame.ref, new AppError('unsupported_version', `This server speaks protocol ${PROTOCOL_VERSION}; reload the page.`));
@@ -86,5 +90,6 @@ export function createFrameHandler(im: ImServer, registry: ConnectionRegistry): 
       connection.send({ type: 'pong', ...(frame.ref ? { ref: frame.ref } : {}), serverTime: Date.now() });
     },
   };
+  const handlers: Handlers<ClientFrame['type']> = { ...imHandlers, ...agentHandlers };
   return (connection, frame) => (handlers[frame.type] as (connection: Connection, frame: ClientFrame) => Promise<void>)(connection, frame);
 }

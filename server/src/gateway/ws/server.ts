@@ -9,6 +9,7 @@ import { readToken } from '../http/session.js';
 import type { OriginPolicy } from '../origins.js';
 import { RateLimiter } from '../rateLimiter.js';
 import { Connection } from './connection.js';
+import { serviceUnavailableHandlers } from './agentHandlers.js';
 import { createFrameHandler } from './handlers.js';
 import { ConnectionRegistry } from './registry.js';
 
@@ -29,7 +30,7 @@ export interface WebSocketGateway {
  */
 export function attachWebSocketGateway(server: Server, im: ImServer, origins: OriginPolicy, log: Logger, extraUpgrades: Map<string, (request: IncomingMessage, socket: Duplex, head: Buffer) => void>): WebSocketGateway {
   const registry = new ConnectionRegistry();
-  const handleFrame = createFrameHandler(im, registry);
+  const handleFrame = createFrameHandler(im, registry, serviceUnavailableHandlers());
   const wss = new WebSocketServer({ noServer: true, maxPayload: LIMITS.maxFrameBytes, perMessageDeflate: false });
   const alive = new WeakMap<WebSocket, boolean>();
 
