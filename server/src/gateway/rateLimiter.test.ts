@@ -1,0 +1,19 @@
+import { describe, expect, it } from 'vitest';
+import { RateLimiter } from './rateLimiter.js';
+
+describe('RateLimiter', () => {
+  it('allows a burst, refuses past it, and refills over time', () => {
+    const limiter = new RateLimiter(3, 1);
+    const t0 = 1_000_000;
+    expect([1, 2, 3, 4].map(() => limiter.take('ip', t0))).toEqual([true, true, true, false]);
+    expect(limiter.take('ip', t0 + 999)).toBe(false);
+    expect(limiter.take('ip', t0 + 2000)).toBe(true);
+  });
+
+  it('keeps keys apart', () => {
+    const limiter = new RateLimiter(1, 1);
+    expect(limiter.take('a', 0)).toBe(true);
+    expect(limiter.take('b', 0)).toBe(true);
+    expect(limiter.take('a', 0)).toBe(false);
+  });
+});
