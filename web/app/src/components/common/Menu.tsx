@@ -1,0 +1,140 @@
+import { useEffect, useId, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+
+export interface MenuItem {
+  id: string;
+  label: string;
+  icon?: ReactNode;
+  danger?: boolean;
+  onSelect: () => void;
+}
+
+interface MenuProps {
+  /** The trigger button's accessible name. */
+  label: string;
+  /** The trigger's content (an icon, an avatar…). */
+  trigger: ReactNode;
+  items: readonly MenuItem[];
+  /** Extra content above the items (e.g. "Signed in as …", a language select). */
+  header?: ReactNode;
+  align?: 'start' | 'end';
+  placement?: 'below' | 'above';
+  triggerClassName?: string;
+  onOpenChange?: (open: boolean) => void;
+}
+
+/**
+ * A menu button (WAI-ARIA pattern): Enter/Space/ArrowDown open it, arrows move, Escape closes and
+ * returns focus to the trigger, a click outside closes it.
+ */
+export function Menu({ label, trigger, items, header, align = 'end', placement = 'below', triggerClassName = 'icon-button', onOpenChange }: MenuProps) {
+  const [open, setOpen] = useState(false);
+  const rootRef = useRef<HTMLDivElement>(null);
+  const triggerRef = useRef<HTMLButtonElement>(null);
+  const menuRef = useRef<HTMLDivElement>(null);
+  const menuId = useId();
+
+  const setOpenState = (next: boolean): void => {
+    setOpen(next);
+    onOpenChange?.(next);
+  };
+
+  useEffect(() => {
+    if (!open) return;
+    menuRef.current?.querySelector<HTMLElement>('[role="menuitem"]')?.focus();
+    const onPointerDown = (event: PointerEvent): void => {
+      if (event.target instanceof Node && !rootRef.current?.contains(event.target)) {
+        setOpen(false);
+        onOpenChange?.(false);
+      }
+    };
+    document.addEventListener('pointerdown', onPointerDown);
+    return () => document.removeEventListener('pointerdown', onPointerDown);
+  }, [open, onOpenChange]);
+
+  const close = (focusTrigger: boolean): void => {
+    setOpenState(false);
+    if (focusTrigger) triggerRef.current?.focus();
+  };
+
+  const onMenuKeyDown = (event: KeyboardEvent<HTMLDivElement>): void => {
+    const entries = [...(menuRef.current?.querySelectorAll<HTMLElement>('[role="menuitem"]') ?? [])];
+    const index = entries.indexOf(document.activeElement as HTMLElement);
+    const focusAt = (at: number): void => entries[(at + entries.length) % entries.length]?.focus();
+    const onItem = event.target instanceof HTMLElement && event.target.getAttribute('role') === 'menuitem';
+    if (!onItem && event.key !== 'Escape' && event.key !== 'Tab') return;
+    switch (event.key) {
+      case 'Escape':
+        event.preventDefault();
+        event.stopPropagation();
+        close(true);
+        break;
+      case 'ArrowDown':
+        event.preventDefault();
+        focusAt(index + 1);
+        break;
+      case 'ArrowUp':
+        event.preventDefault();
+        focusAt(index - 1);
+        break;
+      case 'Home':
+        event.preventDefault();
+        focusAt(0);
+        break;
+      case 'End':
+        event.preventDefault();
+        focusAt(entries.length - 1);
+        break;
+      case 'Tab':
+        close(false);
+        break;
+      default:
+    }
+  };
+
+  return (
+    <div className="menu-root" ref={rootRef}>
+      <button
+        ref={triggerRef}
+        type="button"
+        className={triggerClassName}
+        aria-label={label}
+        title={label}
+        aria-haspopup="menu"
+        aria-expanded={open}
+        aria-controls={open ? menuId : undefined}
+        onClick={() => setOpenState(!open)}
+        onKeyDown={(event) => {
+          if (event.key === 'ArrowDown' && !open) {
+            event.preventDefault();
+            setOpenState(true);
+          }
+        }}
+      >
+        {trigger}
+      </button>
+      {open ? (
+        <div className={`menu menu-${align} menu-${placement}`} ref={menuRef} onKeyDown={onMenuKeyDown}>
+          {header ? <div className="menu-header">{header}</div> : null}
+          <div role="menu" id={menuId} aria-label={label}>
+            {items.map((item) => (
+              <button
+                key={item.id}
+                type="button"
+                role="menuitem"
+                tabIndex={-1}
+                className={`menu-item${item.danger ? ' menu-item-danger' : ''}`}
+                onClick={() => {
+                  close(false);
+                  item.onSelect();
+                }}
+              >
+                {item.icon}
+                <span>{item.label}</span>
+              </button>
+            ))}
+          </div>
+        </div>
+      ) : null}
+    </div>
+  );
+}

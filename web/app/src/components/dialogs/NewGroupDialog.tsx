@@ -1,0 +1,85 @@
+import { useMemo, useRef, useState, type FormEvent } from 'react';
+import { LIMITS } from '@switchboard/protocol';
+import { useNavigate } from '../../hooks/useHashRoute.js';
+import { useI18n } from '../../i18n/I18nProvider.js';
+import { describeFailure } from '../../lib/errors.js';
+import { useChatActions } from '../../net/actions.js';
+import { useAppState } from '../../state/StoreProvider.js';
+import { Dialog } from '../common/Dialog.js';
+import { MemberPicker } from './MemberPicker.js';
+
+/** "New group": a name and the people in it; opens the new group when created. */
+export function NewGroupDialog({ onClose }: { onClose: () => void }) {
+  const { t } = useI18n();
+  const actions = useChatActions();
+  const navigate = useNavigate();
+  const users = useAppState((state) => state.users);
+  const meId = useAppState((state) => state.me?.id);
+  const [title, setTitle] = useState('');
+  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const titleRef = useRef<HTMLInputElement>(null);
+  const formId = 'new-group-form';
+
+  const candidates = useMemo(() => [...users.values()].filter((user) => user.id !== meId && !user.disabled), [users, meId]);
+
+  const submit = async (event: FormEvent): Promise<void> => {
+    event.preventDefault();
+    if (busy) return;
+    if (title.trim() === '') {
+      setError(t('group.new.nameRequired'));
+      titleRef.current?.focus();
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      const id = await actions.createGroup(title.trim(), [...selected]);
+      onClose();
+      navigate(id);
+    } catch (failure) {
+      setError(describeFailure(t, failure));
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Dialog
+      title={t('group.new.title')}
+      onClose={onClose}
+      initialFocus={titleRef}
+      testId="new-group-dialog"
+      footer={
+        <>
+          <button type="button" className="button" onClick={onClose}>
+            {t('dialog.cancel')}
+          </button>
+          <button type="submit" form={formId} className="button button-primary" disabled={busy}>
+            {busy ? t('group.new.creating') : t('group.new.create')}
+          </button>
+        </>
+      }
+    >
+      <form id={formId} className="stack" onSubmit={(event) => void submit(event)} noValidate>
+        <label className="field">
+          <span className="field-label">{t('group.new.name')}</span>
+          <input
+            ref={titleRef}
+            className="input"
+            value={title}
+            maxLength={LIMITS.maxTitleChars}
+            placeholder={t('group.new.namePlaceholder')}
+            onChange={(event) => setTitle(event.target.value)}
+          />
+        </label>
+        <MemberPicker candidates={candidates} selected={selected} onChange={setSelected} label={t('group.new.members')} />
+        {error ? (
+          <p className="form-error" role="alert">
+            {error}
+          </p>
+        ) : null}
+      </form>
+    </Dialog>
+  );
+}

@@ -1,0 +1,37 @@
+import { useI18n } from '../../i18n/I18nProvider.js';
+import { useChatActions } from '../../net/actions.js';
+import { useAppState } from '../../state/StoreProvider.js';
+import { Avatar } from '../common/Avatar.js';
+import { Icon } from '../common/Icon.js';
+import { LanguageSelect } from '../common/LanguageSelect.js';
+import { Menu } from '../common/Menu.js';
+
+/** The signed-in user (with their own presence) and a menu with language and logout. */
+export function AccountMenu() {
+  const { t } = useI18n();
+  const me = useAppState((state) => state.me);
+  const presence = useAppState((state) => (state.me ? (state.presence.get(state.me.id) ?? 'online') : 'offline'));
+  const actions = useChatActions();
+  if (!me) return null;
+  return (
+    <div className="account">
+      <Avatar id={me.id} name={me.displayName} presence={presence} />
+      <div className="account-text">
+        <span className="account-name">{me.displayName}</span>
+        <span className="account-username">@{me.username}</span>
+      </div>
+      <Menu
+        label={t('menu.account')}
+        trigger={<Icon name="more" />}
+        triggerClassName="icon-button icon-button-inverse"
+        header={
+          <>
+            <p className="menu-note">{t('menu.signedInAs', { name: me.displayName })}</p>
+            <LanguageSelect />
+          </>
+        }
+        items={[{ id: 'logout', label: t('menu.logout'), icon: <Icon name="logout" size={16} />, onSelect: () => void actions.logout() }]}
+      />
+    </div>
+  );
+}

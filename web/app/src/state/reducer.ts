@@ -1,0 +1,225 @@
+import type { Conversation, Message, PresenceStatus, User } from '@switchboard/protocol';
+import { LIMITS } from '@switchboard/protocol';
+import type { Action } from './actions.js';
+import type { AppState, OutgoingMessage, Timeline } from './types.js';
+import { EMPTY_TIMELINE, applyNewestPage, prependOlderPage, upsertMessage } from './timeline.js';
+
+export const INITIAL_STATE: AppState = {
+  me: null,
+  permissions: [],
+  connection: 'connecting',
+  ready: false,
+  conversations: new Map(),
+  timelines: new Map(),
+  users: new Map(),
+  presence: new Map(),
+  typing: new Map(),
+  outgoing: new Map(),
+};
+
+function withEntry<K, V>(map: ReadonlyMap<K, V>, key: K, value: V): ReadonlyMap<K, V> {
+  const next = new Map(map);
+  next.set(key, value);
+  return next;
+}
+
+function withoutEntry<K, V>(map: ReadonlyMap<K, V>, key: K): ReadonlyMap<K, V> {
+  if (!map.has(key)) return map;
+  const next = new Map(map);
+  next.delete(key);
+  return next;
+}
+
+function updateTimeline(state: AppState, conversationId: string, update: (timeline: Timeline) => Timeline): AppState {
+  const current = state.timelines.get(conversationId) ?? EMPTY_TIMELINE;
+  const next = update(current);
+  return next === current ? state : { ...state, timelines: withEntry(state.timelines, conversationId, next) };
+}
+
+function myLastRead(conversation: Conversation, meId: string | undefined): number {
+  return conversation.members.find((member) => member.userId === meId)?.lastReadSeq ?? 0;
+}
+
+/** A new or re-delivered message updates its conversation's summary: last message, seq, unread. */
+function summarise(conversation: Conversation, message: Message, meId: string | undefined): Conversation {
+  const isNew = message.seq > conversation.lastSeq;
+  if (!isNew) {
+    return conversation.lastMessage?.id === message.id ? { ...conversation, lastMessage: message } : conversation;
+  }
+  const fromOther = message.senderId !== meId && message.kind === 'text';
+  const unread = fromOther && message.seq > myLastRead(conversation, meId) ? conversation.unread + 1 : conversation.unread;
+  // The sender has read their own message.
+  const members =
+    message.senderId === meId
+      ? conversation.members.map((member) =>
+          member.userId === meId ? { ...member, lastReadSeq: Math.max(member.lastReadSeq, message.seq) } : member,
+        )
+      : conversation.members;
+  return {
+    ...conversation,
+    lastSeq: message.seq,
+    lastMessage: message,
+    updatedAt: Math.max(conversation.updatedAt, message.createdAt),
+    unread: message.senderId === meId ? 0 : unread,
+    members,
+  };
+}
+
+function applyMessage(state: AppState, message: Message): AppState {
+  const meId = state.me?.id;
+  let next = updateTimeline(state, message.conversationId, (timeline) => upsertMessage(timeline, message));
+  const conversation = next.conversations.get(message.conversationId);
+  if (conversation) {
+    const summary = summarise(conversation, message, meId);
+    if (summary !== conversation) next = { ...next, conversations: withEntry(next.conversations, conversation.id, summary) };
+  }
+  // Whoever just sent a message has stopped typing.
+  const typers = next.typing.get(message.conversationId);
+  if (typers?.has(message.senderId)) {
+    next = { ...next, typing: withEntry(next.typing, message.conversationId, withoutEntry(typers, message.senderId)) };
+  }
+  return next;
+}
+
+function applyRead(state: AppState, conversationId: string, userId: string, seq: number): AppState {
+  const conversation = state.conversations.get(conversationId);
+  if (!conversation) return state;
+  let changed = false;
+  const members = conversation.members.map((member) => {
+    if (member.userId !== userId || member.lastReadSeq >= seq) return member;
+    changed = true;
+    return { ...member, lastReadSeq: seq };
+  });
+  let unread = conversation.unread;
+  if (userId === state.me?.id) {
+    unread = seq >= conversation.lastSeq ? 0 : Math.min(unread, conversation.lastSeq - seq);
+  }
+  if (!changed && unread === conversation.unread) return state;
+  return { ...state, conversations: withEntry(state.conversations, conversationId, { ...conversation, members, unread }) };
+}
+
+function mergeUsers(users: ReadonlyMap<string, User>, incoming: readonly User[]): ReadonlyMap<string, User> {
+  const next = new Map(users);
+  for (const user of incoming) next.set(user.id, user);
+  return next;
+}
+
+function setOutgoing(state: AppState, message: OutgoingMessage): AppState {
+  const list = state.outgoing.get(message.conversationId) ?? [];
+  const index = list.findIndex((item) => item.clientId === message.clientId);
+  const next = index === -1 ? [...list, message] : list.map((item, at) => (at === index ? message : item));
+  return { ...state, outgoing: withEntry(state.outgoing, message.conversationId, next) };
+}
+
+function removeOutgoing(state: AppState, conversationId: string, clientId: string): AppState {
+  const list = state.outgoing.get(conversationId);
+  if (!list?.some((item) => item.clientId === clientId)) return state;
+  const next = list.filter((item) => item.clientId !== clientId);
+  return {
+    ...state,
+    outgoing: next.length > 0 ? withEntry(state.outgoing, conversationId, next) : withoutEntry(state.outgoing, conversationId),
+  };
+}
+
+export function reducer(state: AppState, action: Action): AppState {
+  switch (action.type) {
+    case 'session.started':
+      return { ...state, me: action.user, permissions: action.permissions, users: withEntry(state.users, action.user.id, action.user) };
+    case 'session.cleared':
+      return INITIAL_STATE;
+    case 'connection':
+      return state.connection === action.status ? state : { ...state, connection: action.status };
+    case 'welcome': {
+      const conversations = new Map<string, Conversation>();
+      for (const conversation of action.conversations) conversations.set(conversation.id, conversation);
+      const presence = new Map<string, PresenceStatus>(state.presence);
+      for (const entry of action.presence) presence.set(entry.userId, entry.status);
+      // Timelines of conversations the user no longer belongs to are dropped.
+      const timelines = new Map([...state.timelines].filter(([id]) => conversations.has(id)));
+      return {
+        ...state,
+        me: action.user,
+        permissions: action.permissions,
+        ready: true,
+        conversations,
+        timelines,
+        presence,
+        users: withEntry(state.users, action.user.id, action.user),
+      };
+    }
+    case 'directory': {
+      const presence = new Map(state.presence);
+      for (const entry of action.presence) presence.set(entry.userId, entry.status);
+      return { ...state, users: mergeUsers(state.users, action.users), presence };
+    }
+    case 'user':
+      return {
+        ...state,
+        users: withEntry(state.users, action.user.id, action.user),
+        me: state.me?.id === action.user.id ? action.user : state.me,
+      };
+    case 'presence':
+      return state.presence.get(action.presence.userId) === action.presence.status
+        ? state
+        : { ...state, presence: withEntry(state.presence, action.presence.userId, action.presence.status) };
+    case 'conversation': {
+      const current = state.conversations.get(action.conversation.id);
+      // A summary may be older than what live messages already told us; keep the newer last message.
+      const incoming = action.conversation;
+      const merged =
+        current && current.lastSeq > incoming.lastSeq
+          ? { ...incoming, lastSeq: current.lastSeq, lastMessage: current.lastMessage, unread: current.unread, updatedAt: current.updatedAt }
+          : incoming;
+      return { ...state, conversations: withEntry(state.conversations, merged.id, merged) };
+    }
+    case 'conversation.removed':
+      return {
+        ...state,
+        conversations: withoutEntry(state.conversations, action.conversationId),
+        timelines: withoutEntry(state.timelines, action.conversationId),
+        typing: withoutEntry(state.typing, action.conversationId),
+        outgoing: withoutEntry(state.outgoing, action.conversationId),
+      };
+    case 'message':
+      return applyMessage(state, action.message);
+    case 'messages': {
+      let next = state;
+      for (const message of action.messages) next = applyMessage(next, message);
+      return next;
+    }
+    case 'message.updated': {
+      let next = updateTimeline(state, action.message.conversationId, (timeline) => upsertMessage(timeline, action.message));
+      const conversation = next.conversations.get(action.message.conversationId);
+      if (conversation?.lastMessage?.id === action.message.id) {
+        next = { ...next, conversations: withEntry(next.conversations, conversation.id, { ...conversation, lastMessage: action.message }) };
+      }
+      return next;
+    }
+    case 'typing': {
+      if (action.userId === state.me?.id) return state;
+      const typers = state.typing.get(action.conversationId) ?? new Map<string, number>();
+      const nextTypers =
+        action.state === 'start' ? withEntry(typers, action.userId, action.now + LIMITS.typingTtlMs) : withoutEntry(typers, action.userId);
+      if (nextTypers === typers) return state;
+      return { ...state, typing: withEntry(state.typing, action.conversationId, nextTypers) };
+    }
+    case 'read':
+      return applyRead(state, action.conversationId, action.userId, action.seq);
+    case 'timeline.loading':
+      return updateTimeline(state, action.conversationId, (timeline) => ({ ...timeline, status: timeline.status === 'ready' ? 'ready' : 'loading' }));
+    case 'timeline.failed':
+      return updateTimeline(state, action.conversationId, (timeline) => ({ ...timeline, status: timeline.status === 'ready' ? 'ready' : 'error' }));
+    case 'timeline.newest':
+      return updateTimeline(state, action.conversationId, (timeline) => applyNewestPage(timeline, action.messages, action.hasMore));
+    case 'timeline.olderLoading':
+      return updateTimeline(state, action.conversationId, (timeline) => ({ ...timeline, olderStatus: 'loading' }));
+    case 'timeline.olderFailed':
+      return updateTimeline(state, action.conversationId, (timeline) => ({ ...timeline, olderStatus: 'error' }));
+    case 'timeline.older':
+      return updateTimeline(state, action.conversationId, (timeline) => prependOlderPage(timeline, action.messages, action.hasMore));
+    case 'outgoing.set':
+      return setOutgoing(state, action.message);
+    case 'outgoing.remove':
+      return removeOutgoing(state, action.conversationId, action.clientId);
+  }
+}

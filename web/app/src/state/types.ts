@@ -1,0 +1,53 @@
+import type { Conversation, Message, Permission, PresenceStatus, User } from '@switchboard/protocol';
+
+/** What the connection banner shows. */
+export type ConnectionStatus = 'connecting' | 'online' | 'reconnecting' | 'offline';
+
+/**
+ * A run of loaded messages, sorted by seq. The message list renders one memoised component per
+ * chunk, so prepending an older page or appending a live message re-renders one chunk, not all.
+ */
+export interface MessageChunk {
+  readonly key: number;
+  readonly items: readonly Message[];
+}
+
+export type LoadStatus = 'idle' | 'loading' | 'ready' | 'error';
+
+/** The loaded part of one conversation's history: a contiguous range of seqs ending at the newest. */
+export interface Timeline {
+  readonly chunks: readonly MessageChunk[];
+  /** The newest page was loaded over HTTP; before that only live messages are known. */
+  readonly status: LoadStatus;
+  /** The server has messages older than the first loaded one. */
+  readonly hasOlder: boolean;
+  readonly olderStatus: Exclude<LoadStatus, 'ready'>;
+}
+
+/** A message the user sent that the server has not acknowledged yet (or refused). */
+export interface OutgoingMessage {
+  readonly clientId: string;
+  readonly conversationId: string;
+  readonly body: string;
+  readonly createdAt: number;
+  readonly status: 'sending' | 'failed';
+  /** Why it failed, for the tooltip. */
+  readonly error: string | null;
+}
+
+export interface AppState {
+  readonly me: User | null;
+  readonly permissions: readonly Permission[];
+  readonly connection: ConnectionStatus;
+  /** The welcome frame arrived at least once: the conversation list is real, not empty-for-now. */
+  readonly ready: boolean;
+  readonly conversations: ReadonlyMap<string, Conversation>;
+  readonly timelines: ReadonlyMap<string, Timeline>;
+  /** Everyone in the directory (and any member seen elsewhere), by id. */
+  readonly users: ReadonlyMap<string, User>;
+  readonly presence: ReadonlyMap<string, PresenceStatus>;
+  /** conversationId → userId → when the indicator expires (epoch ms). */
+  readonly typing: ReadonlyMap<string, ReadonlyMap<string, number>>;
+  /** Unacknowledged or failed own messages, by conversation, oldest first. */
+  readonly outgoing: ReadonlyMap<string, readonly OutgoingMessage[]>;
+}
