@@ -1,0 +1,16 @@
+export { SwitchboardClient } from './client.js';
+export type { ClientEvents, ClientOptions, PingResult, SendOptions, ServerEvents } from './client.js';
+export { createApi } from './api.js';
+export type { ApiOptions, Credentials, DirectoryItem, FetchLike, HistoryOptions, PasswordChange, SwitchboardApi } from './api.js';
+export { ApiError, ClientError, NO_STATUS, RequestError } from './errors.js';
+export type { ClientErrorCode } from './errors.js';
+export { ABNORMAL_CLOSURE, TERMINAL_CLOSE_CODES } from './connection.js';
+export type { ConnectionState, InvalidFrameEvent, StateEvent } from './connection.js';
+export type { PendingMessage } from './outbox.js';
+export type { SyncedEvent } from './sync.js';
+export { backoffDelay, DEFAULT_BACKOFF } from './backoff.js';
+export type { BackoffOptions } from './backoff.js';
+export { READY_STATE, defaultSocketFactory, socketUrl } from './socket.js';
+export type { SocketCloseEvent, SocketFactory, SocketMessageEvent, WebSocketLike } from './socket.js';
+export type { Handler, Unsubscribe } from './emitter.js';
+export type { AckFrame, WelcomeFrame } from './types.js';
