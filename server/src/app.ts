@@ -46,7 +46,7 @@ export async function startSwitchboard(config: Config, overrides: { log?: Logger
   const origins = new OriginPolicy(config.publicUrl, config.extraOrigins);
   const { app: http, guards } = await createHttpApp(im, origins, { log, secureCookies: config.secureCookies, trustProxy: false });
   const upgrades = new Map<string, UpgradeHandler>();
-  const ws = attachWebSocketGateway(http.server, im, origins, log, upgrades);
+  const ws = attachWebSocketGateway(http.server, im, origins, log, upgrades, config.heartbeatMs);
   const stopDispatcher = startDispatcher(bus, ws.registry);
   healthRoutes(http, store, bus, config.nodeId, () => ws.registry.size);
   await registerWebApps(http, config.webRoot ?? REPO_ROOT);

@@ -26,6 +26,8 @@ const EnvSchema = z.object({
   SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 365).default(24 * 7),
   SWITCHBOARD_SECURE_COOKIES: z.enum(['auto', 'true', 'false']).default('auto'),
   SWITCHBOARD_NODE_ID: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/).optional(),
+  /** How often the server pings each WebSocket; a socket that missed the previous ping's pong is closed. */
+  SWITCHBOARD_HEARTBEAT_MS: z.coerce.number().int().min(50).max(600_000).default(30_000),
   LOG_LEVEL: LogLevel.default('info'),
 });
 
@@ -59,6 +61,7 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env) {
     sessionTtlMs: settings.SESSION_TTL_HOURS * 3600_000,
     secureCookies: settings.SWITCHBOARD_SECURE_COOKIES,
     nodeId: settings.SWITCHBOARD_NODE_ID ?? `node-${process.pid}`,
+    heartbeatMs: settings.SWITCHBOARD_HEARTBEAT_MS,
     logLevel: settings.LOG_LEVEL,
   };
 }

@@ -13,6 +13,7 @@ import { serviceUnavailableHandlers } from './agentHandlers.js';
 import { createFrameHandler } from './handlers.js';
 import { ConnectionRegistry } from './registry.js';
 
+/** Default interval between heartbeat pings (SWITCHBOARD_HEARTBEAT_MS). */
 const HEARTBEAT_MS = 30_000;
 /** Upgrades one address may attempt: a burst, then per second. */
 const upgradeLimiter = new RateLimiter(50, 20);
@@ -28,7 +29,7 @@ export interface WebSocketGateway {
  * check (a browser page from another site is refused even with a valid cookie), and
  * authentication. Frames larger than LIMITS.maxFrameBytes close the socket with 1009.
  */
-export function attachWebSocketGateway(server: Server, im: ImServer, origins: OriginPolicy, log: Logger, extraUpgrades: Map<string, (request: IncomingMessage, socket: Duplex, head: Buffer) => void>): WebSocketGateway {
+export function attachWebSocketGateway(server: Server, im: ImServer, origins: OriginPolicy, log: Logger, extraUpgrades: Map<string, (request: IncomingMessage, socket: Duplex, head: Buffer) => void>, heartbeatMs = HEARTBEAT_MS): WebSocketGateway {
   const registry = new ConnectionRegistry();
   const handleFrame = createFrameHandler(im, registry, serviceUnavailableHandlers());
   const wss = new WebSocketServer({ noServer: true, maxPayload: LIMITS.maxFrameBytes, perMessageDeflate: false });
@@ -93,7 +94,7 @@ export function attachWebSocketGateway(server: Server, im: ImServer, origins: Or
       alive.set(ws, false);
       ws.ping();
     }
-  }, HEARTBEAT_MS);
+  }, heartbeatMs);
   heartbeat.unref();
 
   return {
