@@ -306,8 +306,7 @@ export class SwitchboardClient {
           const ref = frame.ref;
           if (this.#outbox.failed(ref, frame.error) || this.#requests.fail(ref, frame.error) || this.#sync.failed(ref, frame.error)) return;
         } else if (frame.error.code === 'rate_limited') {
-          // The server's frame limiter refuses before reading the frame, so this error names no ref:
-          // slow the outbox down; the send it dropped is re-sent when its ack times out.
+          // The server's frame limiter refuses before reading the frame, so this error names no ref.
           this.#outbox.throttle();
         }
         break;

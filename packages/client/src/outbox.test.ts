@@ -194,15 +194,27 @@ describe('refusals', () => {
     expect(socket.sentOf('send').map((frame) => frame.body)).toEqual(['one', 'one', 'two']);
   });
 
-  it('slows down on a rate_limited error that names no ref', async () => {
+  it('on a rate_limited error that names no ref, pauses and re-sends the unacknowledged sends', async () => {
     const { server, client } = setup();
     void client.connect();
     const socket = server.handshake();
+    const got = client.send(CONV_A, 'got through');
+    void client.send(CONV_A, 'dropped');
+    const [through, dropped] = socket.sentOf('send');
     socket.push({ type: 'error', error: { code: 'rate_limited', message: 'Too many frames; slow down.', retryable: true } });
-    void client.send(CONV_A, 'waits');
-    expect(socket.sentOf('send')).toHaveLength(0);
-    await vi.advanceTimersByTimeAsync(125);
-    expect(socket.sentOf('send')).toHaveLength(1);
+    void client.send(CONV_A, 'later');
+    expect(socket.sentOf('send')).toHaveLength(2);
+
+    // The first one's ack comes in during the pause: it is not written again.
+    socket.push(ackFor(socket, through?.clientId ?? '', 1));
+    await expect(got).resolves.toMatchObject({ seq: 1 });
+    await vi.advanceTimersByTimeAsync(124);
+    expect(socket.sentOf('send')).toHaveLength(2);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(socket.sentOf('send').slice(2).map((frame) => [frame.body, frame.clientId])).toEqual([
+      ['dropped', dropped?.clientId],
+      ['later', expect.any(String)],
+    ]);
   });
 
   it('rejects on a non-retryable refusal, without emitting it as an error event', async () => {

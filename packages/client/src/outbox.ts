@@ -143,9 +143,21 @@ export class Outbox {
     if (items.length > 0) this.#changed();
   }
 
-  /** The server refused a frame for going too fast without saying which: hold off for a backoff delay. */
+  /**
+   * The server refused a frame for going too fast without saying which (its limiter answers before
+   * reading the frame). Any send on the wire may be the one dropped: requeue them all and hold off
+   * for a backoff delay. Those acknowledged meanwhile leave the outbox as usual; only the rest are
+   * written again — harmless for any that did get through, since the clientId makes it idempotent.
+   */
   throttle(): void {
+    let changed = false;
+    for (const item of this.#items.values()) {
+      if (item.state !== 'sent') continue;
+      this.#requeue(item);
+      changed = true;
+    }
     this.#pause();
+    if (changed) this.#changed();
   }
 
   /** Resolves the item the ack names (by clientId). False for an unknown or repeated ack. */
