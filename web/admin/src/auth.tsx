@@ -30,8 +30,10 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   useEffect(() => {
     const controller = new AbortController();
     api
-      .me(controller.signal)
-      .then((me) => setState({ status: 'authenticated', me, expired: false }))
+      .me()
+      .then((me) => {
+        if (!controller.signal.aborted) setState({ status: 'authenticated', me, expired: false });
+      })
       .catch((error: unknown) => {
         if (controller.signal.aborted) return;
         const probeError = isApiError(error) && error.status !== 401 ? error : null;

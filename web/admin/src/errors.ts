@@ -30,8 +30,14 @@ const CODE_MESSAGES: Partial<Record<ApiError['code'], MessageKey>> = {
 export function describeError(t: T, error: unknown): string {
   if (isApiError(error)) {
     const key = CODE_MESSAGES[error.code];
-    const text = key ? t(key) : t('error.unknown');
-    return error.retryable && error.code !== 'network' && error.code !== 'rate_limited' ? `${text} ${t('error.tryAgain')}` : text;
+    let text = key ? t(key) : t('error.unknown');
+    // A rule the server enforces without a field (e.g. "you cannot disable yourself"): its words say which.
+    if ((error.code === 'bad_request' || error.code === 'conflict') && error.issues.length === 0 && error.message) {
+      text = t('error.withDetail', { error: text, detail: error.message });
+    }
+    // Codes whose sentence already says when to retry (network, rate_limited, account_locked) get no suffix.
+    const transient = error.code === 'unavailable' || error.code === 'not_ready' || error.code === 'internal';
+    return error.retryable && transient ? `${text} ${t('error.tryAgain')}` : text;
   }
   return t('error.unknown');
 }

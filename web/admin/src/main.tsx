@@ -1,3 +1,5 @@
+// Must stay the first import: it configures zod before the protocol's schemas are built.
+import './zod-setup';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';

@@ -8,12 +8,16 @@ function hueFor(seed: string): number {
 }
 
 export function initials(name: string): string {
-  const words = name.trim().split(/\s+/).filter(Boolean);
-  if (words.length === 0) return '?';
-  const first = Array.from(words[0]!);
-  // CJK names: the first character reads best; otherwise first letters of the first two words.
-  if (/\p{Script=Han}/u.test(first[0] ?? '')) return first.slice(0, 2).join('');
-  const letters = words.length > 1 ? [first[0], Array.from(words[1]!)[0]] : first.slice(0, 2);
+  // Only letters and digits count: "Erin <b>Wu</b>" gives "EW", not "E<".
+  const words = name
+    .split(/\s+/)
+    .map((word) => Array.from(word).filter((char) => /[\p{L}\p{N}]/u.test(char)))
+    .filter((letters) => letters.length > 0);
+  const first = words[0];
+  if (!first) return '?';
+  // CJK names: the first two characters read best; otherwise first letters of the first two words.
+  if (/\p{Script=Han}/u.test(first[0]!)) return first.slice(0, 2).join('');
+  const letters = words.length > 1 ? [first[0], words[1]![0]] : first.slice(0, 2);
   return letters.join('').toUpperCase();
 }
 

@@ -116,10 +116,10 @@ export function PasswordField({
           className="input-addon"
           onClick={() => setRevealed(!revealed)}
           aria-pressed={revealed}
-          aria-label={revealed ? t('password.hide') : t('password.show')}
           title={revealed ? t('password.hide') : t('password.show')}
         >
           <Icon name={revealed ? 'eyeOff' : 'eye'} />
+          <span className="visually-hidden">{revealed ? t('password.hide') : t('password.show')}</span>
         </button>
         {actions}
       </div>

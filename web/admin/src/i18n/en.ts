@@ -26,6 +26,7 @@ export const en = {
   'login.passwordRequired': 'Enter your password.',
   'login.signedOut': 'You have logged out.',
   'login.probeFailed': 'Could not check your session: {reason}',
+  'login.apiMissing': 'the Switchboard API does not answer at this address.',
   'login.openApp': 'Looking for the chat? Open Switchboard',
 
   'session.expiredTitle': 'Your session has ended',
@@ -61,9 +62,9 @@ export const en = {
 
   'error.network': 'Cannot reach the server. Check your connection and try again.',
   'error.badResponse': 'The server sent an unexpected answer. Reload the page; if it keeps happening, tell your administrator.',
-  'error.unauthorized': 'Your session has ended. Log in again.',
+  'error.unauthorized': 'Your session had ended. Once you are logged in again, try once more.',
   'error.invalidCredentials': 'Wrong username or password.',
-  'error.accountLocked': 'This account is locked. Wait a while and try again, or ask an administrator.',
+  'error.accountLocked': 'Too many failed logins: this account is locked for a while. Try again later, or ask an administrator.',
   'error.forbidden': 'You do not have permission to do this.',
   'error.originForbidden': 'The server refused this request from this address. Open the console from its usual address.',
   'error.notFound': 'It no longer exists. Refresh the page.',
@@ -73,6 +74,7 @@ export const en = {
   'error.internal': 'The server ran into a problem.',
   'error.badRequest': 'The server did not accept this input.',
   'error.unknown': 'Something went wrong.',
+  'error.withDetail': '{error} ({detail})',
   'error.tryAgain': 'Please try again.',
 
   'validation.required': 'This field is required.',

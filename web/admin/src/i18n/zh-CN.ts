@@ -24,6 +24,7 @@ export const zhCN: Messages = {
   'login.passwordRequired': '请输入密码。',
   'login.signedOut': '你已退出登录。',
   'login.probeFailed': '无法检查登录状态：{reason}',
+  'login.apiMissing': '此地址上没有可用的 Switchboard API。',
   'login.openApp': '想要聊天？打开 Switchboard',
 
   'session.expiredTitle': '登录已失效',
@@ -58,9 +59,9 @@ export const zhCN: Messages = {
 
   'error.network': '无法连接服务器。请检查网络后重试。',
   'error.badResponse': '服务器返回了无法识别的应答。请刷新页面；如果问题持续，请联系管理员。',
-  'error.unauthorized': '登录已失效，请重新登录。',
+  'error.unauthorized': '登录已失效。重新登录后，请再试一次。',
   'error.invalidCredentials': '用户名或密码错误。',
-  'error.accountLocked': '该账号已被锁定。请稍后再试，或联系管理员。',
+  'error.accountLocked': '登录失败次数过多，该账号已被暂时锁定。请稍后再试，或联系管理员。',
   'error.forbidden': '你没有执行此操作的权限。',
   'error.originForbidden': '服务器拒绝了来自此地址的请求。请通过常用地址打开管理后台。',
   'error.notFound': '该对象已不存在。请刷新页面。',
@@ -70,6 +71,7 @@ export const zhCN: Messages = {
   'error.internal': '服务器出现问题。',
   'error.badRequest': '服务器不接受此输入。',
   'error.unknown': '出现了问题。',
+  'error.withDetail': '{error}（{detail}）',
   'error.tryAgain': '请重试。',
 
   'validation.required': '此项为必填项。',

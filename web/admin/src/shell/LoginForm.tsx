@@ -7,8 +7,7 @@ import { Spinner } from '../components/Spinner';
 import { describeError, type FieldErrors } from '../errors';
 import { useI18n } from '../i18n';
 
-const FIELDS = ['username', 'password'] as const;
-type Field = (typeof FIELDS)[number];
+type Field = 'username' | 'password';
 
 export function LoginForm({ initialUsername = '', submitLabel }: { initialUsername?: string; submitLabel?: string }) {
   const { t } = useI18n();

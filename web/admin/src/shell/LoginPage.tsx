@@ -29,7 +29,7 @@ export function LoginPage({ probeError, signedOut }: { probeError: ApiError | nu
         {signedOut && <FormAlert tone="success">{t('login.signedOut')}</FormAlert>}
         {probeError && (
           <FormAlert tone="info" testId="probe-error">
-            {t('login.probeFailed', { reason: describeError(t, probeError) })}{' '}
+            {t('login.probeFailed', { reason: probeError.code === 'not_found' ? t('login.apiMissing') : describeError(t, probeError) })}{' '}
             <button type="button" className="link-button" onClick={retry}>
               {t('common.retry')}
             </button>

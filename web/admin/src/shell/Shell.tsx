@@ -53,6 +53,16 @@ export function Shell({ sections }: { sections: readonly AdminSection[] }) {
     return () => window.removeEventListener('keydown', onKey);
   }, [navOpen]);
 
+  // Growing past the phone layout closes the drawer (otherwise <main> would stay inert).
+  useEffect(() => {
+    const phone = window.matchMedia('(max-width: 900px)');
+    const onChange = () => {
+      if (!phone.matches) setNavOpen(false);
+    };
+    phone.addEventListener('change', onChange);
+    return () => phone.removeEventListener('change', onChange);
+  }, []);
+
   const onNavigate = () => {
     setNavOpen(false);
     requestAnimationFrame(() => mainRef.current?.focus({ preventScroll: true }));
@@ -138,7 +148,7 @@ export function Shell({ sections }: { sections: readonly AdminSection[] }) {
       </nav>
       {navOpen && <div className="nav-backdrop" onClick={() => setNavOpen(false)} aria-hidden="true" />}
 
-      <main id="main" ref={mainRef} className="main" tabIndex={-1}>
+      <main id="main" ref={mainRef} className="main" tabIndex={-1} inert={navOpen}>
         <ErrorBoundary
           resetKey={sectionId}
           fallback={(_, reset) => (

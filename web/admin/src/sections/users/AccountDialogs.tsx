@@ -85,20 +85,20 @@ export function ResetPasswordDialog({ user, onClose, onDone }: { user: User; onC
                   setCopied(false);
                   setErrors({});
                 }}
-                aria-label={t('password.generate')}
                 title={t('password.generate')}
               >
                 <Icon name="dice" />
+                <span className="visually-hidden">{t('password.generate')}</span>
               </button>
               <button
                 type="button"
                 className="input-addon"
                 onClick={() => void copy()}
                 disabled={password.length === 0}
-                aria-label={copied ? t('password.copied') : t('password.copy')}
                 title={copied ? t('password.copied') : t('password.copy')}
               >
                 <Icon name={copied ? 'check' : 'copy'} />
+                <span className="visually-hidden">{copied ? t('password.copied') : t('password.copy')}</span>
               </button>
             </>
           }

@@ -124,10 +124,10 @@ export function CreateUserDialog({ onClose, onCreated }: { onClose: () => void; 
                 setRevealed(true);
                 setErrors((current) => without(current, 'password'));
               }}
-              aria-label={t('password.generate')}
               title={t('password.generate')}
             >
               <Icon name="dice" />
+              <span className="visually-hidden">{t('password.generate')}</span>
             </button>
           }
         />

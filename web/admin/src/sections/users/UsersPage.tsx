@@ -52,8 +52,10 @@ export default function UsersPage(_props: SectionProps) {
     const controller = new AbortController();
     setRefreshing(true);
     api
-      .listUsers(controller.signal)
-      .then((users) => setLoad({ status: 'ready', users: [...users].sort(byUsername) }))
+      .listUsers()
+      .then((users) => {
+        if (!controller.signal.aborted) setLoad({ status: 'ready', users: [...users].sort(byUsername) });
+      })
       .catch((error: unknown) => {
         if (controller.signal.aborted) return;
         // Keep showing a list we already have; say that the refresh failed.
