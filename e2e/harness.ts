@@ -9,7 +9,7 @@ export interface E2E {
   server: TestServer;
   browser: Browser;
   /** A fresh browser context (its own cookies and storage), logged in as `user` through the login form. */
-  loginAs(user: TestUser, options?: { locale?: string; viewport?: { width: number; height: number } }): Promise<{ context: BrowserContext; page: Page }>;
+  loginAs(user: Pick<TestUser, 'username' | 'password'>, options?: { locale?: string; viewport?: { width: number; height: number } }): Promise<{ context: BrowserContext; page: Page }>;
   stop(): Promise<void>;
 }
 
