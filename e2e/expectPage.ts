@@ -9,12 +9,10 @@ const DEFAULT_TIMEOUT_MS = 10_000;
 export function expect(locator: Locator, timeoutMs = DEFAULT_TIMEOUT_MS) {
   const until = async (what: string, check: () => Promise<{ ok: boolean; seen: string }>) => {
     const deadline = Date.now() + timeoutMs;
-    let seen = '';
     for (;;) {
       const result = await check().catch((error: unknown) => ({ ok: false, seen: String(error) }));
       if (result.ok) return;
-      seen = result.seen;
-      if (Date.now() > deadline) throw new Error(`expected ${locator} ${what}; last saw: ${seen}`);
+      if (Date.now() > deadline) throw new Error(`expected ${locator} ${what}; last saw: ${result.seen}`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   };
