@@ -1,0 +1,132 @@
+import { describe, expect, it } from 'vitest';
+import type { ServerFrameOf } from '../shared/protocol.js';
+import { CONFIG, chat, message } from '../test/fixtures.js';
+import { translator } from './i18n.js';
+import { Outbox } from './outbox.js';
+import { ChatModel } from './state.js';
+
+const t = translator('en');
+const welcome = (over: Partial<ServerFrameOf<'v.welcome'>> = {}): ServerFrameOf<'v.welcome'> => ({
+  type: 'v.welcome',
+  protocol: 1,
+  token: 'T'.repeat(40),
+  config: CONFIG,
+  chat: null,
+  messages: [],
+  ...over,
+});
+const ids = () => {
+  let n = 0;
+  return new Outbox(
+    () => `client-${++n}`,
+    () => n,
+  );
+};
+
+describe('ChatModel', () => {
+  it('chooses the phase from config and chat', () => {
+    const model = new ChatModel();
+    expect(model.phase).toBe('connecting');
+    model.preload({ ...CONFIG, online: false });
+    expect(model.phase).toBe('offline');
+    model.welcome(welcome());
+    expect(model.phase).toBe('intro');
+    model.welcome(welcome({ chat: chat(), messages: [message(1)] }));
+    expect(model.phase).toBe('chat');
+    expect(model.chatOpen).toBe(true);
+    model.welcome(welcome({ chat: chat({ status: 'closed', closed: true }) }));
+    expect(model.phase).toBe('closed');
+  });
+
+  it('adds "joined" and "ended" lines from v.chat, in order after the messages', () => {
+    const model = new ChatModel();
+    model.welcome(welcome({ chat: chat(), messages: [message(1, { author: 'visitor', authorName: null, body: 'hi' })] }));
+    model.chatChanged(chat({ status: 'queued', queuePosition: 1 }));
+    model.chatChanged(chat({ status: 'assigned', queuePosition: null, agentName: 'Alice' }));
+    model.chatChanged(chat({ status: 'assigned', queuePosition: null, agentName: 'Alice' }));
+    model.message(message(2, { body: 'Hello, I am Alice' }));
+    model.chatChanged(chat({ status: 'assigned', agentName: 'Bob', queuePosition: null }));
+    model.chatChanged(chat({ status: 'closed', closed: true, agentName: 'Bob', queuePosition: null }));
+    expect(model.timeline(t).map((item) => [item.author, item.text])).toEqual([
+      ['visitor', 'hi'],
+      ['system', 'Alice joined the chat'],
+      ['agent', 'Hello, I am Alice'],
+      ['system', 'Bob joined the chat'],
+      ['system', 'The chat was ended'],
+    ]);
+    expect(model.phase).toBe('closed');
+  });
+
+  it('never shows internal notes and drops other chats’ messages', () => {
+    const model = new ChatModel();
+    model.welcome(welcome({ chat: chat(), messages: [message(1), message(2, { author: 'note', body: 'secret' })] }));
+    model.message(message(3, { author: 'note', body: 'secret too' }));
+    model.message(message(4, { chatId: 'other-chat' }));
+    expect(model.timeline(t).map((item) => item.text)).toEqual(['message 1']);
+  });
+
+  it('shows pending messages after the sent ones and turns them into sent ones on ack, in place', () => {
+    const model = new ChatModel(ids());
+    model.welcome(welcome({ chat: chat({ status: 'assigned', agentName: 'Alice' }), messages: [message(1)] }));
+    const entry = model.outbox.add('are you there?');
+    let timeline = model.timeline(t);
+    expect(timeline.at(-1)).toMatchObject({ author: 'visitor', status: 'sending', key: `c:${entry.clientId}` });
+    model.ack({ type: 'v.ack', clientId: entry.clientId, messageId: 'm-2', seq: 2 });
+    timeline = model.timeline(t);
+    expect(timeline.at(-1)).toMatchObject({ author: 'visitor', status: 'sent', seq: 2, key: `c:${entry.clientId}`, text: 'are you there?' });
+    // The echo of our own message does not duplicate it.
+    model.message(message(2, { id: 'm-2', author: 'visitor', authorName: null, clientId: entry.clientId, body: 'are you there?' }));
+    expect(model.timeline(t).filter((item) => item.author === 'visitor')).toHaveLength(1);
+  });
+
+  it('reconciles the outbox with the server’s messages after a reconnect', () => {
+    const model = new ChatModel(ids());
+    model.welcome(welcome({ chat: chat({ status: 'assigned', agentName: 'Alice' }), messages: [message(1)] }));
+    const delivered = model.outbox.add('delivered, ack lost');
+    const lost = model.outbox.add('lost');
+    model.welcome(
+      welcome({
+        chat: chat({ status: 'assigned', agentName: 'Alice' }),
+        messages: [message(1), message(2, { author: 'visitor', clientId: delivered.clientId, body: 'delivered, ack lost' })],
+      }),
+    );
+    expect(model.outbox.list().map((entry) => entry.clientId)).toEqual([lost.clientId]);
+    expect(model.timeline(t).map((item) => [item.text, item.status])).toEqual([
+      ['message 1', 'sent'],
+      ['delivered, ack lost', 'sent'],
+      ['lost', 'sending'],
+    ]);
+  });
+
+  it('asks to resend v.start when a chat was starting and the server has none', () => {
+    const model = new ChatModel();
+    model.welcome(welcome());
+    model.starting = true;
+    expect(model.welcome(welcome()).restart).toBe(true);
+    expect(model.phase).toBe('chat');
+    expect(model.welcome(welcome({ chat: chat() })).restart).toBe(false);
+    expect(model.starting).toBe(false);
+  });
+
+  it('fails pending messages when the chat closes, and starts over on reset', () => {
+    const model = new ChatModel();
+    model.welcome(welcome({ chat: chat() }));
+    model.outbox.add('too late');
+    model.chatChanged(chat({ status: 'closed', closed: true }));
+    expect(model.timeline(t).at(-1)?.status).toBe('failed');
+    model.reset();
+    expect(model.phase).toBe('intro');
+    expect(model.timeline(t)).toEqual([]);
+  });
+
+  it('counts unread agent messages after the read mark', () => {
+    const model = new ChatModel();
+    model.welcome(welcome({ chat: chat(), messages: [message(1), message(2, { author: 'visitor' }), message(3), message(4, { author: 'system' })] }));
+    expect(model.unreadAfter(0)).toBe(2);
+    expect(model.unreadAfter(1)).toBe(1);
+    expect(model.unreadAfter(3)).toBe(0);
+    expect(model.lastSeq).toBe(4);
+    expect(model.message(message(5))).toBe(true);
+    expect(model.message(message(5))).toBe(false);
+  });
+});
