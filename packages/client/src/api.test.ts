@@ -98,6 +98,7 @@ describe('createApi', () => {
       json({ conversation }),
       json({ conversation }),
       json({ conversation }),
+      json({ conversation }),
       json({ users: [{ user, presence: { userId: ME, status: 'online', lastSeenAt: null } }] }),
       json({ users: [user] }),
       json({ user }),
@@ -105,6 +106,7 @@ describe('createApi', () => {
     );
     const api = createApi({ fetch });
     expect(await api.listConversations()).toEqual([conversation]);
+    expect(await api.getConversation(CONV_A)).toEqual(conversation);
     expect(await api.createConversation({ kind: 'direct', userId: OTHER })).toEqual(conversation);
     expect(await api.renameConversation(CONV_A, 'New title')).toEqual(conversation);
     expect(await api.addMembers(CONV_A, [OTHER])).toEqual(conversation);
@@ -114,6 +116,7 @@ describe('createApi', () => {
     expect(await api.admin.updateUser(ME, { disabled: true })).toEqual(user);
     expect(calls.map((call) => `${call.method} ${call.url}`)).toEqual([
       'GET /api/conversations',
+      `GET /api/conversations/${CONV_A}`,
       'POST /api/conversations',
       `PATCH /api/conversations/${CONV_A}`,
       `POST /api/conversations/${CONV_A}/members`,
@@ -123,6 +126,7 @@ describe('createApi', () => {
       `PATCH /api/admin/users/${ME}`,
     ]);
     expect(calls.map((call) => call.body)).toEqual([
+      undefined,
       undefined,
       { kind: 'direct', userId: OTHER },
       { title: 'New title' },

@@ -58,6 +58,7 @@ export interface SwitchboardApi {
   /** Every user with their presence (GET /api/users). */
   directory(): Promise<DirectoryItem[]>;
   listConversations(): Promise<Conversation[]>;
+  getConversation(conversationId: string): Promise<Conversation>;
   /** Creates a group, or a direct chat — or returns the existing direct chat with that user. */
   createConversation(request: CreateConversationRequest): Promise<Conversation>;
   renameConversation(conversationId: string, title: string): Promise<Conversation>;
@@ -140,6 +141,7 @@ export function createApi(options: ApiOptions = {}): SwitchboardApi {
     changePassword: (change) => empty('POST', '/auth/password', change),
     directory: async () => (await json(DirectoryResponse, 'GET', '/users')).users,
     listConversations: async () => (await json(ConversationsResponse, 'GET', '/conversations')).conversations,
+    getConversation: async (conversationId) => (await json(ConversationResponse, 'GET', `/conversations/${id(conversationId)}`)).conversation,
     createConversation: async (body) => (await json(ConversationResponse, 'POST', '/conversations', body)).conversation,
     renameConversation: async (conversationId, title) =>
       (await json(ConversationResponse, 'PATCH', `/conversations/${id(conversationId)}`, { title })).conversation,

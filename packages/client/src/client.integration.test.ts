@@ -60,7 +60,8 @@ describe.each(TEST_STORES)('SwitchboardClient against a real server on %s', (sto
   });
   afterAll(async () => {
     for (const client of clients) client.close();
-    await server.stop();
+    // Undefined when the server failed to start; that failure is already reported.
+    if (server) await server.stop();
   });
 
   it('acks, delivers live, and after a drop catches up over several sync pages in order, once each', async () => {

@@ -6,6 +6,7 @@ import { Emitter, type Handler, type Unsubscribe } from './emitter.js';
 import type { ClientError } from './errors.js';
 import { Outbox, type PendingMessage } from './outbox.js';
 import { Requests, type AnswerFrame, type AnswerType } from './requests.js';
+import type { WithoutRef } from './types.js';
 import { defaultSocketFactory, type SocketFactory } from './socket.js';
 import { SyncEngine, type SyncedEvent } from './sync.js';
 import type { AckFrame, WelcomeFrame } from './types.js';
@@ -70,6 +71,9 @@ export interface SendOptions {
    */
   clientId?: string;
 }
+
+/** A client frame without its ref, for `request()`; the client adds the ref. */
+export type RequestFrame = WithoutRef<Exclude<ClientFrame, { type: 'hello' | 'sync' | 'send' }>>;
 
 export interface PingResult {
   serverTime: number;
@@ -215,12 +219,12 @@ export class SwitchboardClient {
   }
 
   async edit(conversationId: string, messageId: string, body: string): Promise<void> {
-    await this.#request((ref) => ({ type: 'edit', ref, conversationId, messageId, body }), 'ok');
+    await this.#request((ref) => ({ type: 'edit', ref, conversationId, messageId, body }), ['ok']);
   }
 
   /** Deletes a message (the `delete` frame; `delete` is a reserved word). */
   async remove(conversationId: string, messageId: string): Promise<void> {
-    await this.#request((ref) => ({ type: 'delete', ref, conversationId, messageId }), 'ok');
+    await this.#request((ref) => ({ type: 'delete', ref, conversationId, messageId }), ['ok']);
   }
 
   /**
@@ -241,7 +245,7 @@ export class SwitchboardClient {
     const sentAt = this.#now();
     if (state === 'start') this.#typingSentAt.set(conversationId, sentAt);
     try {
-      await this.#request((ref) => ({ type: 'typing', ref, conversationId, state }), 'ok');
+      await this.#request((ref) => ({ type: 'typing', ref, conversationId, state }), ['ok']);
     } catch (error) {
       // Let the next keystroke try again rather than stay silent for the whole interval.
       if (state === 'start' && this.#typingSentAt.get(conversationId) === sentAt) this.#typingSentAt.delete(conversationId);
@@ -252,20 +256,31 @@ export class SwitchboardClient {
 
   /** Read receipt: the user has read the conversation up to `seq`. */
   async markRead(conversationId: string, seq: number): Promise<void> {
-    await this.#request((ref) => ({ type: 'read', ref, conversationId, seq }), 'ok');
+    await this.#request((ref) => ({ type: 'read', ref, conversationId, seq }), ['ok']);
   }
 
   async setPresence(status: 'online' | 'away'): Promise<void> {
-    await this.#request((ref) => ({ type: 'presence.set', ref, status }), 'ok');
+    await this.#request((ref) => ({ type: 'presence.set', ref, status }), ['ok']);
   }
 
   async ping(): Promise<PingResult> {
     const started = this.#now();
-    const pong = await this.#request((ref) => ({ type: 'ping', ref }), 'pong');
+    const pong = await this.#request((ref) => ({ type: 'ping', ref }), ['pong']);
     return { serverTime: pong.serverTime, roundTripMs: this.#now() - started };
   }
 
-  #request<T extends AnswerType>(build: (ref: string) => ClientFrame, expect: T): Promise<AnswerFrame<T>> {
+  /**
+   * Sends any other client frame (the agent frames: `duty.set`, `visitor.*`) with a fresh ref and
+   * resolves with the answer that echoes it (`ok`, or `visitor.ack` for `visitor.send`/`note`);
+   * rejects with a RequestError on an error frame, a ClientError on timeout or a lost connection.
+   * Waits for the connection like the helpers. Not resent after a drop: a `visitor.send` that
+   * rejected with `connection_lost` may be sent again with the same clientId.
+   */
+  request(frame: RequestFrame): Promise<AnswerFrame> {
+    return this.#request((ref) => ({ ...frame, ref }) as ClientFrame, ['ok', 'pong', 'ack', 'visitor.ack']);
+  }
+
+  #request<T extends AnswerType>(build: (ref: string) => ClientFrame, expect: readonly T[]): Promise<Extract<AnswerFrame, { type: T }>> {
     if (this.#closedBy) return Promise.reject(this.#closedBy);
     return this.#requests.request(build, expect);
   }
@@ -275,15 +290,15 @@ export class SwitchboardClient {
   }
 
   #ready(welcome: WelcomeFrame): void {
-    const ids = new Set(welcome.conversations.map((conversation) => conversation.id));
-    this.#cursors.retain(ids);
-    for (const conversation of welcome.conversations) this.#cursors.setFloor(conversation.id, conversation.lastSeq);
+    const lastSeqs = new Map(welcome.conversations.map((conversation) => [conversation.id, conversation.lastSeq]));
+    this.#cursors.retain(new Set(lastSeqs.keys()));
+    for (const [conversationId, lastSeq] of lastSeqs) this.#cursors.setFloor(conversationId, lastSeq);
     // Unacknowledged sends first, in order (D5), then requests that waited; then listeners; then
     // catch-up, which may report `synced` at once when there is nothing to catch up.
     this.#outbox.opened();
     this.#requests.opened();
     this.#emitter.emit('welcome', welcome);
-    this.#sync.opened();
+    this.#sync.opened(lastSeqs);
   }
 
   #frame(frame: ServerFrame): void {
@@ -295,10 +310,11 @@ export class SwitchboardClient {
         return;
       }
       case 'ack':
-        this.#outbox.acknowledged(frame);
+        if (!this.#outbox.acknowledged(frame)) this.#requests.answer(frame);
         break;
       case 'ok':
       case 'pong':
+      case 'visitor.ack':
         this.#requests.answer(frame);
         break;
       case 'error':

@@ -1,5 +1,6 @@
 export { SwitchboardClient } from './client.js';
-export type { ClientEvents, ClientOptions, PingResult, SendOptions, ServerEvents } from './client.js';
+export type { ClientEvents, ClientOptions, PingResult, RequestFrame, SendOptions, ServerEvents } from './client.js';
+export type { AnswerFrame } from './requests.js';
 export { createApi } from './api.js';
 export type { ApiOptions, Credentials, DirectoryItem, FetchLike, HistoryOptions, PasswordChange, SwitchboardApi } from './api.js';
 export { ApiError, ClientError, NO_STATUS, RequestError } from './errors.js';

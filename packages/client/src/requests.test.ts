@@ -82,10 +82,12 @@ describe('requests answered by ok', () => {
     expect(socket.sent.length).toBe(before);
   });
 
-  it('waits for the connection when called while disconnected', async () => {
+  it('waits for the connection when called while disconnected, through failed attempts', async () => {
     const { server, client } = setup();
     const reading = client.markRead(CONV_A, 3);
     void client.connect();
+    server.socket.drop(1006);
+    await vi.advanceTimersByTimeAsync(125);
     const socket = server.handshake();
     expect(socket.lastSent('read')).toMatchObject({ conversationId: CONV_A, seq: 3 });
     okLast(socket);
@@ -160,5 +162,37 @@ describe('typing', () => {
   it('sends nothing while disconnected', async () => {
     const { client } = setup();
     await expect(client.typing(CONV_A, 'start')).resolves.toBe(false);
+  });
+});
+
+describe('request (frames without a helper)', () => {
+  const CHAT = uuid(900);
+
+  it('sends an agent frame with a ref and resolves with the ok that echoes it', async () => {
+    const { client, socket } = connected();
+    const setting = client.request({ type: 'duty.set', status: 'available' });
+    const frame = socket.lastSent('duty.set');
+    expect(frame).toMatchObject({ status: 'available', ref: expect.any(String) });
+    socket.push({ type: 'ok', ref: frame.ref });
+    await expect(setting).resolves.toEqual({ type: 'ok', ref: frame.ref });
+  });
+
+  it('resolves visitor.send with its visitor.ack, and rejects on an error frame', async () => {
+    const { client, socket } = connected();
+    const sending = client.request({ type: 'visitor.send', chatId: CHAT, clientId: 'visitor-msg-1', body: 'Hello!' });
+    const frame = socket.lastSent('visitor.send');
+    socket.push({ type: 'visitor.ack', ref: frame.ref, chatId: CHAT, clientId: 'visitor-msg-1', messageId: uuid(901), seq: 4 });
+    await expect(sending).resolves.toMatchObject({ type: 'visitor.ack', seq: 4 });
+
+    const closing = client.request({ type: 'visitor.close', chatId: CHAT });
+    socket.push({ type: 'error', ref: socket.lastSent('visitor.close').ref, error: { code: 'unavailable', message: 'Customer service is not available on this server.', retryable: true } });
+    await expect(closing).rejects.toMatchObject({ code: 'unavailable', retryable: true });
+  });
+
+  it('refuses an invalid frame locally', async () => {
+    const { client, socket } = connected();
+    const before = socket.sent.length;
+    await expect(client.request({ type: 'visitor.close', chatId: 'nope' })).rejects.toMatchObject({ code: 'bad_request' });
+    expect(socket.sent.length).toBe(before);
   });
 });

@@ -1,19 +1,19 @@
-import type { ClientFrame, ErrorBody } from '@switchboard/protocol';
+import type { ClientFrame, ErrorBody, ServerFrame } from '@switchboard/protocol';
 import { ClientError, RequestError } from './errors.js';
 import { frameProblem } from './outgoing.js';
-import type { OkFrame, PongFrame, Timer } from './types.js';
+import type { Timer } from './types.js';
 
-/** The frame type that answers a request: `pong` for ping, `ok` for everything else. */
-export type AnswerType = 'ok' | 'pong';
-export type AnswerFrame<T extends AnswerType> = T extends 'ok' ? OkFrame : PongFrame;
+/** Server frames that answer a request by echoing its ref (errors aside, which reject). */
+export type AnswerFrame = Extract<ServerFrame, { type: 'ok' | 'pong' | 'ack' | 'visitor.ack' }>;
+export type AnswerType = AnswerFrame['type'];
 
 interface PendingRequest {
   readonly frame: ClientFrame;
-  readonly expect: AnswerType;
+  readonly expect: readonly AnswerType[];
   /** Written to the current socket (so it is in doubt if the socket goes away). */
   sent: boolean;
   readonly timer: Timer;
-  readonly resolve: (frame: OkFrame | PongFrame) => void;
+  readonly resolve: (frame: AnswerFrame) => void;
   readonly reject: (error: Error) => void;
 }
 
@@ -39,12 +39,13 @@ export class Requests {
     this.#options = options;
   }
 
-  request<T extends AnswerType>(build: (ref: string) => ClientFrame, expect: T): Promise<AnswerFrame<T>> {
+  /** Sends the frame `build` makes with a fresh ref; resolves with the first answer of an `expect` type echoing it. */
+  request<T extends AnswerType>(build: (ref: string) => ClientFrame, expect: readonly T[]): Promise<Extract<AnswerFrame, { type: T }>> {
     const ref = this.#options.nextRef();
     const frame = build(ref);
     const problem = frameProblem(frame);
     if (problem) return Promise.reject(new RequestError(problem));
-    return new Promise<AnswerFrame<T>>((resolve, reject) => {
+    return new Promise<Extract<AnswerFrame, { type: T }>>((resolve, reject) => {
       const timer = setTimeout(() => {
         if (this.#pending.delete(ref)) reject(new ClientError('timeout', `no answer to ${frame.type} in ${this.#options.timeoutMs} ms`));
       }, this.#options.timeoutMs);
@@ -54,7 +55,7 @@ export class Requests {
         sent: false,
         timer,
         // The map lookup by `expect` guarantees the frame type; TypeScript cannot follow it.
-        resolve: (answer) => resolve(answer as AnswerFrame<T>),
+        resolve: (answer) => resolve(answer as Extract<AnswerFrame, { type: T }>),
         reject,
       };
       this.#pending.set(ref, entry);
@@ -73,10 +74,10 @@ export class Requests {
   }
 
   /** Settles the request this answer belongs to. False when it belongs to none (late, or someone else's). */
-  answer(frame: OkFrame | PongFrame): boolean {
+  answer(frame: AnswerFrame): boolean {
     if (frame.ref === undefined) return false;
     const entry = this.#pending.get(frame.ref);
-    if (!entry || entry.expect !== frame.type) return false;
+    if (!entry || !entry.expect.includes(frame.type)) return false;
     this.#settle(frame.ref, entry);
     entry.resolve(frame);
     return true;

@@ -69,20 +69,35 @@ describe('catch-up after a reconnect (D4)', () => {
     const { server, client, messages, synced } = await connectedAfterSeeing(6);
     client.markSeen(CONV_B, 10);
 
-    const socket = await reconnect(server, { [CONV_A]: 9, [CONV_B]: 10 });
+    const socket = await reconnect(server, { [CONV_A]: 9, [CONV_B]: 12 });
     expect(socket.lastSent('sync').cursors).toEqual([
       { conversationId: CONV_A, afterSeq: 6 },
       { conversationId: CONV_B, afterSeq: 10 },
     ]);
     socket.push(batch(socket, CONV_A, [7, 8, 9]));
-    socket.push(batch(socket, CONV_B, []));
+    socket.push(batch(socket, CONV_B, [11, 12]));
     expect(synced).toEqual([]);
     socket.push(done(socket));
 
-    expect(delivered(messages)).toEqual(['A:7', 'A:8', 'A:9']);
+    expect(delivered(messages)).toEqual(['A:7', 'A:8', 'A:9', 'B:11', 'B:12']);
     expect(messages.every((event) => event.type === 'message')).toBe(true);
-    expect(synced).toEqual([{ conversations: 2, messages: 3, failed: [] }]);
+    expect(synced).toEqual([{ conversations: 2, messages: 5, failed: [] }]);
     expect(client.cursor(CONV_A)).toBe(9);
+  });
+
+  it('leaves out conversations the welcome shows nothing new in, unless they hold a gap', async () => {
+    const { server, client, synced } = await connectedAfterSeeing(6);
+    client.markSeen(CONV_B, 10);
+    server.socket.push(messageFrame(makeMessage(CONV_A, 8)));
+    let socket = await reconnect(server, { [CONV_A]: 8, [CONV_B]: 10 });
+    expect(socket.lastSent('sync').cursors).toEqual([{ conversationId: CONV_A, afterSeq: 6 }]);
+    socket.push(batch(socket, CONV_A, [7, 8]));
+    socket.push(done(socket));
+
+    synced.length = 0;
+    socket = await reconnect(server, { [CONV_A]: 8, [CONV_B]: 10 });
+    expect(socket.sentOf('sync')).toEqual([]);
+    expect(synced).toEqual([{ conversations: 0, messages: 0, failed: [] }]);
   });
 
   it('follows hasMore from the last seq received until the server has no more', async () => {
@@ -135,7 +150,8 @@ describe('catch-up after a reconnect (D4)', () => {
     client.markSeen(CONV_B, 10);
     server.socket.push({ type: 'conversation.removed', conversationId: CONV_A });
     expect(client.cursor(CONV_A)).toBeUndefined();
-    let socket = await reconnect(server, { [CONV_B]: 10 });
+    // Even if a welcome listed it again (re-added meanwhile), the old cursor is gone.
+    let socket = await reconnect(server, { [CONV_A]: 9, [CONV_B]: 11 });
     expect(socket.lastSent('sync').cursors).toEqual([{ conversationId: CONV_B, afterSeq: 10 }]);
     socket.push(done(socket));
 
@@ -188,7 +204,7 @@ describe('catch-up after a reconnect (D4)', () => {
     server.handshake(makeWelcome(Object.fromEntries(ids.map((id) => [id, 1]))));
     for (const id of ids) client.markSeen(id, 1);
     synced.length = 0;
-    const socket = await reconnect(server, Object.fromEntries(ids.map((id) => [id, 1])));
+    const socket = await reconnect(server, Object.fromEntries(ids.map((id) => [id, 2])));
     const frames = socket.sentOf('sync');
     expect(frames.map((frame) => frame.cursors.length)).toEqual([1000, 500]);
     socket.push({ type: 'sync.done', ref: frames[0]?.ref });
@@ -205,6 +221,11 @@ describe('live stream (D3)', () => {
     server.socket.push(messageFrame(makeMessage(CONV_A, 7)));
     server.socket.push(messageFrame(makeMessage(CONV_A, 6)));
     expect(delivered(messages)).toEqual(['A:7']);
+    // A repeat is dropped, not held: it must not look like a gap that needs filling.
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(server.socket.sentOf('sync')).toEqual([]);
+    server.socket.push(messageFrame(makeMessage(CONV_A, 8)));
+    expect(delivered(messages)).toEqual(['A:7', 'A:8']);
   });
 
   it('holds a message that overtook another and delivers both in order, without a sync', async () => {

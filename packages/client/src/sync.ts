@@ -86,11 +86,18 @@ export class SyncEngine {
     return this.#active.has(conversationId);
   }
 
-  /** After a welcome: catch up every conversation something was seen in, from its cursor. */
-  opened(): void {
+  /**
+   * After a welcome: catch up every conversation something was seen in, from its cursor — those
+   * whose `lastSeq` in the welcome is past the cursor, or that hold messages behind a gap. The
+   * server reads the welcome's state after subscribing the socket, so anything newer than that
+   * `lastSeq` arrives live; asking the others would only cost the server a query each.
+   */
+  opened(lastSeqs: ReadonlyMap<string, number>): void {
     this.#open = true;
+    const { cursors } = this.#options;
+    const behind = cursors.seen().filter(({ conversationId, afterSeq }) => (lastSeqs.get(conversationId) ?? 0) > afterSeq || cursors.hasGap(conversationId));
     const round = newRound('catchup');
-    this.#request(round, this.#options.cursors.seen());
+    this.#request(round, behind);
     this.#completeIfDone(round);
   }
 
