@@ -33,8 +33,19 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   if (store.dialect === 'postgres' && options.databaseSchema) {
     await sql`create schema if not exists ${sql.id(options.databaseSchema)}`.execute(store.db);
   }
-  await migrate(store.db);
+  await migrate(store.db, store.dialect === 'postgres' ? await migrationSchema(store.db, options.databaseSchema) : undefined);
   return store;
+}
+
+/**
+ * Where Kysely keeps its migration tables. Left unset, Kysely looks for them in every schema of
+ * the database, finds another schema's (a second deployment, a test run) and then fails or skips
+ * migrations in ours; so it is pinned to the schema our tables live in.
+ */
+async function migrationSchema(db: Kysely<Database>, configured: string | undefined): Promise<string | undefined> {
+  if (configured) return configured;
+  const { rows } = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db);
+  return rows[0]?.schema ?? undefined;
 }
 
 function openSqlite(dataDir: string): Store {
@@ -69,6 +80,11 @@ function openPostgres(url: string, schema: string | undefined): Store {
   });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', () => {});
+  // Nor may a checked-out one: pg-pool listens for errors only while a client is idle, and a
+  // connection dropping under a running query also emits 'error' on the client, which, unheard,
+  // would kill the process. The query itself fails (the send gets `unavailable`) and the pool
+  // discards the broken client when it is released.
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,
@@ -85,9 +101,9 @@ function openPostgres(url: string, schema: string | undefined): Store {
   };
 }
 
-async function migrate(db: Kysely<Database>): Promise<void> {
+async function migrate(db: Kysely<Database>, schema: string | undefined): Promise<void> {
   const provider: MigrationProvider = { getMigrations: async () => migrations };
-  const migrator = new Migrator({ db, provider });
+  const migrator = new Migrator({ db, provider, ...(schema ? { migrationTableSchema: schema } : {}) });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((result) => result.status === 'Error');
   if (error || failed) {
