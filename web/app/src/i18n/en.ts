@@ -87,7 +87,7 @@ export const en = {
   'message.edit': 'Edit',
   'message.delete': 'Delete',
   'message.copy': 'Copy text',
-  'message.editLabel': 'Edit message',
+  'message.editLabel': 'Edit',
   'message.save': 'Save',
   'message.cancel': 'Cancel',
   'message.editHint': 'Enter to save · Escape to cancel',

@@ -26,7 +26,7 @@ export function dayKey(epochMs: number): number {
 }
 
 export function makeFormatters(locale: Locale, t: Translate): Formatters {
-  const time = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit' });
+  const time = new Intl.DateTimeFormat(locale, { hour: 'numeric', minute: '2-digit' });
   const weekday = new Intl.DateTimeFormat(locale, { weekday: 'short' });
   const shortDate = new Intl.DateTimeFormat(locale, { month: 'short', day: 'numeric' });
   const longDate = new Intl.DateTimeFormat(locale, { weekday: 'long', year: 'numeric', month: 'long', day: 'numeric' });

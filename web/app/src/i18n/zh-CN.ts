@@ -84,7 +84,7 @@ export const zhCN: Messages = {
   'message.edit': '编辑',
   'message.delete': '删除',
   'message.copy': '复制文本',
-  'message.editLabel': '编辑消息',
+  'message.editLabel': '编辑',
   'message.save': '保存',
   'message.cancel': '取消',
   'message.editHint': 'Enter 保存 · Esc 取消',

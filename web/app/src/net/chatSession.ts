@@ -158,15 +158,15 @@ export class ChatSession implements ChatActions {
     }
   }
 
-  // ——— ChatActions ———
+  // ——— ChatActions (arrow properties: the UI passes them around as callbacks) ———
 
-  ensureLoaded(conversationId: string): void {
+  readonly ensureLoaded = (conversationId: string): void => {
     const timeline = this.#store.getState().timelines.get(conversationId);
     if (timeline?.status === 'ready' || timeline?.status === 'loading') return;
     void this.#loadNewest(conversationId);
-  }
+  };
 
-  loadOlder(conversationId: string): void {
+  readonly loadOlder = (conversationId: string): void => {
     const timeline = this.#store.getState().timelines.get(conversationId);
     if (!timeline || timeline.status !== 'ready' || !timeline.hasOlder || timeline.olderStatus === 'loading') return;
     const before = firstMessage(timeline)?.seq;
@@ -180,9 +180,9 @@ export class ChatSession implements ChatActions {
       .catch(() => {
         if (!this.#stopped) dispatch({ type: 'timeline.olderFailed', conversationId });
       });
-  }
+  };
 
-  send(conversationId: string, body: string): void {
+  readonly send = (conversationId: string, body: string): void => {
     const client = this.#client;
     const me = this.#store.getState().me;
     if (!client || !me) return;
@@ -218,34 +218,34 @@ export class ChatSession implements ChatActions {
         dispatch({ type: 'outgoing.set', message: { clientId, conversationId, body, createdAt, status: 'failed', error: failure.message } });
       },
     );
-  }
+  };
 
-  retry(conversationId: string, clientId: string): void {
+  readonly retry = (conversationId: string, clientId: string): void => {
     const item = this.#store.getState().outgoing.get(conversationId)?.find((entry) => entry.clientId === clientId);
     if (!item || item.status !== 'failed') return;
     this.#store.dispatch({ type: 'outgoing.remove', conversationId, clientId });
     this.send(conversationId, item.body);
-  }
+  };
 
-  discard(conversationId: string, clientId: string): void {
+  readonly discard = (conversationId: string, clientId: string): void => {
     this.#store.dispatch({ type: 'outgoing.remove', conversationId, clientId });
-  }
+  };
 
-  async edit(conversationId: string, messageId: string, body: string): Promise<void> {
+  readonly edit = async (conversationId: string, messageId: string, body: string): Promise<void> => {
     await this.#requireClient().edit(conversationId, messageId, body);
-  }
+  };
 
-  async remove(conversationId: string, messageId: string): Promise<void> {
+  readonly remove = async (conversationId: string, messageId: string): Promise<void> => {
     await this.#requireClient().remove(conversationId, messageId);
-  }
+  };
 
-  typing(conversationId: string, state: 'start' | 'stop'): void {
+  readonly typing = (conversationId: string, state: 'start' | 'stop'): void => {
     this.#client?.typing(conversationId, state).catch(() => {
       // Ephemeral: a lost indicator is not worth reporting.
     });
-  }
+  };
 
-  markRead(conversationId: string, seq: number): void {
+  readonly markRead = (conversationId: string, seq: number): void => {
     const me = this.#store.getState().me;
     if (!me || (this.#readSent.get(conversationId) ?? 0) >= seq) return;
     this.#readSent.set(conversationId, seq);
@@ -254,12 +254,12 @@ export class ChatSession implements ChatActions {
       // Try again on the next occasion (focus, new message).
       if (this.#readSent.get(conversationId) === seq) this.#readSent.delete(conversationId);
     });
-  }
+  };
 
-  setPresence(status: 'online' | 'away'): void {
+  readonly setPresence = (status: 'online' | 'away'): void => {
     this.#presence = status;
     this.#sendPresence();
-  }
+  };
 
   #sendPresence(): void {
     if (this.#client?.state !== 'open') return;
@@ -268,7 +268,7 @@ export class ChatSession implements ChatActions {
     });
   }
 
-  async openDirect(userId: string): Promise<string> {
+  readonly openDirect = async (userId: string): Promise<string> => {
     const { conversations, me } = this.#store.getState();
     if (me) {
       const existing = findDirectWith(conversations, me.id, userId);
@@ -277,25 +277,25 @@ export class ChatSession implements ChatActions {
     const conversation = await this.#options.api.createConversation({ kind: 'direct', userId });
     this.#store.dispatch({ type: 'conversation', conversation });
     return conversation.id;
-  }
+  };
 
-  async createGroup(title: string, memberIds: readonly string[]): Promise<string> {
+  readonly createGroup = async (title: string, memberIds: readonly string[]): Promise<string> => {
     const conversation = await this.#options.api.createConversation({ kind: 'group', title, memberIds: [...memberIds] });
     this.#store.dispatch({ type: 'conversation', conversation });
     return conversation.id;
-  }
+  };
 
-  async rename(conversationId: string, title: string): Promise<void> {
+  readonly rename = async (conversationId: string, title: string): Promise<void> => {
     const conversation = await this.#options.api.renameConversation(conversationId, title);
     this.#store.dispatch({ type: 'conversation', conversation });
-  }
+  };
 
-  async addMembers(conversationId: string, userIds: readonly string[]): Promise<void> {
+  readonly addMembers = async (conversationId: string, userIds: readonly string[]): Promise<void> => {
     const conversation = await this.#options.api.addMembers(conversationId, userIds);
     this.#store.dispatch({ type: 'conversation', conversation });
-  }
+  };
 
-  async removeMember(conversationId: string, userId: string): Promise<void> {
+  readonly removeMember = async (conversationId: string, userId: string): Promise<void> => {
     await this.#options.api.removeMember(conversationId, userId);
     const conversation = this.#store.getState().conversations.get(conversationId);
     if (conversation) {
@@ -304,25 +304,25 @@ export class ChatSession implements ChatActions {
         conversation: { ...conversation, members: conversation.members.filter((member) => member.userId !== userId) },
       });
     }
-  }
+  };
 
-  async leave(conversationId: string): Promise<void> {
+  readonly leave = async (conversationId: string): Promise<void> => {
     const me = this.#store.getState().me;
     if (!me) return;
     await this.#options.api.removeMember(conversationId, me.id);
     this.#store.dispatch({ type: 'conversation.removed', conversationId });
-  }
+  };
 
-  reconnectNow(): void {
+  readonly reconnectNow = (): void => {
     this.#client?.connect().catch(() => {
       // Closed for good; the state handler has dealt with it.
     });
-  }
+  };
 
-  async logout(): Promise<void> {
+  readonly logout = async (): Promise<void> => {
     this.stop();
     await this.#options.onLogout();
-  }
+  };
 
   #requireClient(): SwitchboardClient {
     if (!this.#client) throw new Error('not connected');

@@ -99,9 +99,9 @@ export function ChatPane({ conversationId }: { conversationId: string }) {
           onBack={() => navigate(null)}
           onSettings={() => setSettingsOpen(true)}
         />
-        <MessageList key={conversation.id} conversation={conversation} timeline={timeline} editingId={editingId} />
+        <MessageList key={`list:${conversation.id}`} conversation={conversation} timeline={timeline} editingId={editingId} />
         <TypingIndicator conversationId={conversation.id} />
-        <Composer key={conversation.id} ref={composerRef} conversationId={conversation.id} recipient={title} onEditLast={editLast} />
+        <Composer key={`composer:${conversation.id}`} ref={composerRef} conversationId={conversation.id} recipient={title} onEditLast={editLast} />
       </section>
       {deleting ? (
         <ConfirmDialog

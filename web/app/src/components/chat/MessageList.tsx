@@ -141,11 +141,6 @@ export function MessageList({ conversation, timeline, editingId }: MessageListPr
     <div className="message-scroller" ref={scrollerRef} onScroll={onScroll} role="log" aria-label={t('chat.messages')} tabIndex={0}>
       <div className="message-history-top">
         {status === 'ready' && !hasOlder ? <p className="history-note">{t('chat.beginning')}</p> : null}
-        {olderStatus === 'loading' ? (
-          <p className="history-note" role="status">
-            <span className="spinner" aria-hidden="true" /> {t('chat.loadingOlder')}
-          </p>
-        ) : null}
         {olderStatus === 'error' ? (
           <p className="history-note">
             {t('chat.loadOlderFailed')}{' '}
@@ -192,6 +187,12 @@ export function MessageList({ conversation, timeline, editingId }: MessageListPr
           : null}
       </ol>
     </div>
+      {olderStatus === 'loading' ? (
+        // Floats over the list instead of taking space in it, so loading does not move the messages.
+        <p className="loading-older" role="status">
+          <span className="spinner" aria-hidden="true" /> {t('chat.loadingOlder')}
+        </p>
+      ) : null}
       {showJump ? (
         <button type="button" className="jump-button" onClick={scrollToBottom}>
           <Icon name="down" size={16} />

@@ -10,7 +10,10 @@ import { Menu } from '../common/Menu.js';
 export function AccountMenu() {
   const { t } = useI18n();
   const me = useAppState((state) => state.me);
-  const presence = useAppState((state) => (state.me ? (state.presence.get(state.me.id) ?? 'online') : 'offline'));
+  // While the socket is down the others see us offline (or soon will): show it honestly.
+  const presence = useAppState((state) =>
+    state.me && state.connection === 'online' ? (state.presence.get(state.me.id) ?? 'online') : 'offline',
+  );
   const actions = useChatActions();
   if (!me) return null;
   return (
