@@ -3,7 +3,7 @@ import { DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
 import { Connection, type ConnectionState, type InvalidFrameEvent, type StateEvent } from './connection.js';
 import { Cursors } from './cursors.js';
 import { Emitter, type Handler, type Unsubscribe } from './emitter.js';
-import type { ClientError } from './errors.js';
+import { ClientError } from './errors.js';
 import { Outbox, type PendingMessage } from './outbox.js';
 import { Requests, type AnswerFrame, type AnswerType } from './requests.js';
 import type { WithoutRef } from './types.js';
@@ -187,6 +187,8 @@ export class SwitchboardClient {
   /** Disconnects for good; pending sends and requests reject with a `closed` ClientError. */
   close(): void {
     this.#connection.close();
+    // Never connected: the connection had nothing to close, but what was queued must still fail.
+    if (!this.#closedBy) this.#terminated(new ClientError('closed', 'the client was closed'));
   }
 
   /**

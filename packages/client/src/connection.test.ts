@@ -189,8 +189,8 @@ describe('refused upgrades (HTTP 401 looks like a network failure to a browser)'
     const { server, client } = setup({ checkSession });
     const connecting = client.connect().catch((caught: unknown) => caught);
     server.socket.drop(1006);
-    expect(checkSession).toHaveBeenCalledTimes(1);
     await vi.advanceTimersByTimeAsync(0);
+    expect(checkSession).toHaveBeenCalledTimes(1);
     expect(client.state).toBe('closed');
     await expect(connecting).resolves.toMatchObject({ code: 'closed', closeCode: 4001 });
     await vi.advanceTimersByTimeAsync(60_000);
@@ -212,13 +212,15 @@ describe('refused upgrades (HTTP 401 looks like a network failure to a browser)'
     expect(client.state).toBe('open');
   });
 
-  it('does not ask when the socket had opened (a drop, not a refusal)', () => {
+  it('does not ask when the socket had opened (a drop, not a refusal)', async () => {
     const checkSession = vi.fn(async () => false);
     const { server, client } = setup({ checkSession });
     void client.connect();
     server.handshake();
     server.socket.drop(1006);
+    await vi.advanceTimersByTimeAsync(0);
     expect(checkSession).not.toHaveBeenCalled();
+    expect(client.state).toBe('connecting');
   });
 });
 

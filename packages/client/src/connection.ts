@@ -267,24 +267,23 @@ export class Connection {
     if (!check || this.#checking) return;
     this.#checking = true;
     const generation = this.#generation;
-    check().then(
-      (valid) => {
-        this.#checking = false;
-        if (valid || generation !== this.#generation || this.#state !== 'connecting') return;
-        const socket = this.#socket;
-        this.#socket = undefined;
-        if (socket) {
-          detach(socket);
-          safeClose(socket, 1000, 'session ended');
-          this.#hooks.lost();
-        }
-        const code = CLOSE_CODES.unauthorized;
-        this.#terminate(new ClientError('closed', 'the session is no longer valid; sign in again', code), code, 'unauthorized');
-      },
-      () => {
-        this.#checking = false;
-      },
-    );
+    const settle = (valid: boolean): void => {
+      this.#checking = false;
+      if (valid || generation !== this.#generation || this.#state !== 'connecting') return;
+      const socket = this.#socket;
+      this.#socket = undefined;
+      if (socket) {
+        detach(socket);
+        safeClose(socket, 1000, 'session ended');
+        this.#hooks.lost();
+      }
+      const code = CLOSE_CODES.unauthorized;
+      this.#terminate(new ClientError('closed', 'the session is no longer valid; sign in again', code), code, 'unauthorized');
+    };
+    // Through a promise, so a check that throws synchronously counts as failed (offline), not valid.
+    Promise.resolve()
+      .then(check)
+      .then(settle, () => settle(true));
   }
 
   /** Gives up on a socket that stopped answering, without waiting for a close event that may never come. */

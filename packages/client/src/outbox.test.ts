@@ -234,6 +234,14 @@ describe('refusals', () => {
     expect(socket.sentOf('send')).toHaveLength(1);
   });
 
+  it('rejects sends queued before any connection when closed', async () => {
+    const { client } = setup();
+    const sending = client.send(CONV_A, 'never connected').catch((caught: unknown) => caught);
+    client.close();
+    await expect(sending).resolves.toMatchObject({ code: 'closed' });
+    expect(client.pending()).toEqual([]);
+  });
+
   it('rejects everything pending when closed, and later sends at once', async () => {
     const { server, client } = setup();
     void client.connect();
