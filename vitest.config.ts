@@ -24,7 +24,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'integration',
-          include: ['server/src/**/*.integration.test.ts'],
+          include: ['server/src/**/*.integration.test.ts', 'packages/*/src/**/*.integration.test.ts'],
           testTimeout: 30_000,
           hookTimeout: 30_000,
         },
