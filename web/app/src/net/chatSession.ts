@@ -2,7 +2,7 @@ import { CLOSE_CODES, newClientId, type Message } from '@switchboard/protocol';
 import { SwitchboardClient, type ClientOptions } from '@switchboard/client';
 import type { Store } from '../state/store.js';
 import { findDirectWith } from '../state/selectors.js';
-import { firstMessage, lastMessage } from '../state/timeline.js';
+import { firstMessage } from '../state/timeline.js';
 import { toFailure } from '../lib/errors.js';
 import type { ChatActions } from './actions.js';
 import type { ApiPort } from './ports.js';
@@ -38,6 +38,11 @@ export class ChatSession implements ChatActions {
   /** Messages from the client, applied to the store once per microtask (catch-up delivers hundreds). */
   #inbox: Message[] = [];
   #directoryRequest: Promise<void> | null = null;
+  /** The conversation on screen (the last one ensureLoaded was called for). */
+  #openId: string | null = null;
+  /** A welcome after the first one: what is loaded may have changed meanwhile. */
+  #reconnected = false;
+  #welcomed = false;
 
   constructor(options: ChatSessionOptions) {
     this.#options = options;
@@ -69,6 +74,8 @@ export class ChatSession implements ChatActions {
       client.on('welcome', (welcome) => {
         dispatch({ type: 'welcome', user: welcome.user, permissions: welcome.permissions, conversations: welcome.conversations, presence: welcome.presence });
         this.#readSent.clear();
+        this.#reconnected = this.#welcomed;
+        this.#welcomed = true;
         if (this.#presence === 'away') this.#sendPresence();
         void this.#loadDirectory();
       }),
@@ -85,7 +92,7 @@ export class ChatSession implements ChatActions {
       }),
       client.on('conversation.removed', ({ conversationId }) => dispatch({ type: 'conversation.removed', conversationId })),
       client.on('session.ended', () => this.#ended()),
-      client.on('synced', () => this.#refreshStaleTimelines()),
+      client.on('synced', () => this.#afterSync()),
     );
     client.connect().catch(() => {
       // Closed for good before the first welcome; the state handler has dealt with it.
@@ -133,14 +140,18 @@ export class ChatSession implements ChatActions {
     return this.#directoryRequest;
   }
 
-  /** After a catch-up, a loaded conversation that still ends before its lastSeq is reloaded from the newest page. */
-  #refreshStaleTimelines(): void {
-    const { timelines, conversations } = this.#store.getState();
+  /**
+   * After a reconnect's catch-up. New messages came through the sync, but edits and deletes made
+   * meanwhile did not (they take no seq): the open conversation reloads its newest page, the others
+   * are marked stale and reload when opened.
+   */
+  #afterSync(): void {
+    if (!this.#reconnected) return;
+    const { timelines } = this.#store.getState();
     for (const [conversationId, timeline] of timelines) {
       if (timeline.status !== 'ready') continue;
-      const conversation = conversations.get(conversationId);
-      const last = lastMessage(timeline)?.seq ?? 0;
-      if (conversation && conversation.lastSeq > last) void this.#loadNewest(conversationId);
+      if (conversationId === this.#openId) void this.#loadNewest(conversationId);
+      else this.#store.dispatch({ type: 'timeline.stale', conversationId });
     }
   }
 
@@ -161,6 +172,7 @@ export class ChatSession implements ChatActions {
   // ——— ChatActions (arrow properties: the UI passes them around as callbacks) ———
 
   readonly ensureLoaded = (conversationId: string): void => {
+    this.#openId = conversationId;
     const timeline = this.#store.getState().timelines.get(conversationId);
     if (timeline?.status === 'ready' || timeline?.status === 'loading') return;
     void this.#loadNewest(conversationId);

@@ -24,6 +24,7 @@ export type Action =
   | { type: 'typing'; conversationId: string; userId: string; state: 'start' | 'stop'; now: number }
   | { type: 'read'; conversationId: string; userId: string; seq: number }
   | { type: 'timeline.loading'; conversationId: string }
+  | { type: 'timeline.stale'; conversationId: string }
   | { type: 'timeline.failed'; conversationId: string }
   | { type: 'timeline.newest'; conversationId: string; messages: readonly Message[]; hasMore: boolean }
   | { type: 'timeline.olderLoading'; conversationId: string }

@@ -207,6 +207,9 @@ export function reducer(state: AppState, action: Action): AppState {
       return applyRead(state, action.conversationId, action.userId, action.seq);
     case 'timeline.loading':
       return updateTimeline(state, action.conversationId, (timeline) => ({ ...timeline, status: timeline.status === 'ready' ? 'ready' : 'loading' }));
+    case 'timeline.stale':
+      // Edits and deletes made while disconnected are not in the catch-up: reload on next open.
+      return updateTimeline(state, action.conversationId, (timeline) => (timeline.status === 'ready' ? { ...timeline, status: 'idle' } : timeline));
     case 'timeline.failed':
       return updateTimeline(state, action.conversationId, (timeline) => ({ ...timeline, status: timeline.status === 'ready' ? 'ready' : 'error' }));
     case 'timeline.newest':

@@ -6,7 +6,9 @@ import { firstMessage, lastMessage } from '../../state/timeline.js';
 import { useAppState } from '../../state/StoreProvider.js';
 import type { OutgoingMessage, Timeline } from '../../state/types.js';
 import { Icon } from '../common/Icon.js';
+import { dayKey } from '../../i18n/format.js';
 import { MessageChunk } from './MessageChunk.js';
+import { DaySeparator } from './MessageRow.js';
 import { PendingRow } from './PendingRow.js';
 import { receiptFor } from './receipt.js';
 
@@ -135,7 +137,8 @@ export function MessageList({ conversation, timeline, editingId }: MessageListPr
   const editingChunk = chunkOf(editingSeq);
   const receiptChunk = chunkOf(receipt?.seq);
 
-  const lastLoaded = last;
+  const lastLoaded = status === 'ready' ? last : undefined;
+  const firstOutgoing = outgoing[0];
   return (
     <div className="message-pane">
     <div className="message-scroller" ref={scrollerRef} onScroll={onScroll} role="log" aria-label={t('chat.messages')} tabIndex={0}>
@@ -178,6 +181,9 @@ export function MessageList({ conversation, timeline, editingId }: MessageListPr
               />
             ))
           : null}
+        {firstOutgoing && (!lastLoaded || dayKey(lastLoaded.createdAt) !== dayKey(firstOutgoing.createdAt)) ? (
+          <DaySeparator at={firstOutgoing.createdAt} />
+        ) : null}
         {me
           ? outgoing.map((item, index) => {
               const previous = index > 0 ? outgoing[index - 1] : undefined;

@@ -17,7 +17,8 @@ interface MenuProps {
   /** Extra content above the items (e.g. "Signed in as …", a language select). */
   header?: ReactNode;
   align?: 'start' | 'end';
-  placement?: 'below' | 'above';
+  /** 'auto' opens above the trigger when there is not enough room below it. */
+  placement?: 'below' | 'above' | 'auto';
   triggerClassName?: string;
   onOpenChange?: (open: boolean) => void;
 }
@@ -26,14 +27,20 @@ interface MenuProps {
  * A menu button (WAI-ARIA pattern): Enter/Space/ArrowDown open it, arrows move, Escape closes and
  * returns focus to the trigger, a click outside closes it.
  */
-export function Menu({ label, trigger, items, header, align = 'end', placement = 'below', triggerClassName = 'icon-button', onOpenChange }: MenuProps) {
+export function Menu({ label, trigger, items, header, align = 'end', placement = 'auto', triggerClassName = 'icon-button', onOpenChange }: MenuProps) {
   const [open, setOpen] = useState(false);
+  const [side, setSide] = useState<'below' | 'above'>('below');
   const rootRef = useRef<HTMLDivElement>(null);
   const triggerRef = useRef<HTMLButtonElement>(null);
   const menuRef = useRef<HTMLDivElement>(null);
   const menuId = useId();
 
   const setOpenState = (next: boolean): void => {
+    if (next) {
+      const rect = triggerRef.current?.getBoundingClientRect();
+      const roomBelow = rect ? window.innerHeight - rect.bottom : Infinity;
+      setSide(placement === 'auto' ? (roomBelow < 48 * items.length + 80 && (rect?.top ?? 0) > roomBelow ? 'above' : 'below') : placement);
+    }
     setOpen(next);
     onOpenChange?.(next);
   };
@@ -113,7 +120,7 @@ export function Menu({ label, trigger, items, header, align = 'end', placement =
         {trigger}
       </button>
       {open ? (
-        <div className={`menu menu-${align} menu-${placement}`} ref={menuRef} onKeyDown={onMenuKeyDown}>
+        <div className={`menu menu-${align} menu-${side}`} ref={menuRef} onKeyDown={onMenuKeyDown}>
           {header ? <div className="menu-header">{header}</div> : null}
           <div role="menu" id={menuId} aria-label={label}>
             {items.map((item) => (
