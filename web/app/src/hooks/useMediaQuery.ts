@@ -12,5 +12,3 @@ export function useMediaQuery(query: string): boolean {
   return useSyncExternalStore(subscribe, () => window.matchMedia(query).matches);
 }
 
-/** The phone layout: one pane at a time. Keep in sync with the breakpoint in styles/layout.css. */
-export const NARROW_QUERY = '(max-width: 720px)';

@@ -54,7 +54,6 @@ export const en = {
 
   'conversation.untitled': 'Untitled group',
   'conversation.unknownUser': 'Unknown user',
-  'conversation.directWith': 'Direct chat with {name}',
   'conversation.members': '{count} members',
   'conversation.noMessages': 'No messages yet',
   'conversation.previewYou': 'You: {text}',
@@ -93,7 +92,6 @@ export const en = {
   'message.editHint': 'Enter to save · Escape to cancel',
   'message.deleteConfirmTitle': 'Delete message?',
   'message.deleteConfirmBody': 'The message will be removed for everyone in this conversation.',
-  'message.failedAction': 'Could not complete the action: {message}',
 
   'composer.label': 'Message',
   'composer.placeholder': 'Message {name}',
@@ -107,12 +105,9 @@ export const en = {
 
   'receipt.seenBy': 'Seen by {name}',
   'receipt.seenByCount': 'Seen by {count}',
-  'receipt.seenByAll': 'Seen by everyone',
-  'receipt.sent': 'Sent',
 
   'dialog.close': 'Close',
   'dialog.cancel': 'Cancel',
-  'dialog.confirm': 'Confirm',
 
   'group.new.title': 'New group',
   'group.new.name': 'Group name',

@@ -51,7 +51,6 @@ export const zhCN: Messages = {
 
   'conversation.untitled': '未命名群组',
   'conversation.unknownUser': '未知用户',
-  'conversation.directWith': '与 {name} 的私聊',
   'conversation.members': '{count} 位成员',
   'conversation.noMessages': '暂无消息',
   'conversation.previewYou': '你：{text}',
@@ -90,7 +89,6 @@ export const zhCN: Messages = {
   'message.editHint': 'Enter 保存 · Esc 取消',
   'message.deleteConfirmTitle': '删除消息？',
   'message.deleteConfirmBody': '此消息将对会话中的所有人删除。',
-  'message.failedAction': '操作失败：{message}',
 
   'composer.label': '消息',
   'composer.placeholder': '发消息给 {name}',
@@ -104,12 +102,9 @@ export const zhCN: Messages = {
 
   'receipt.seenBy': '{name} 已读',
   'receipt.seenByCount': '{count} 人已读',
-  'receipt.seenByAll': '全部已读',
-  'receipt.sent': '已发送',
 
   'dialog.close': '关闭',
   'dialog.cancel': '取消',
-  'dialog.confirm': '确定',
 
   'group.new.title': '新建群组',
   'group.new.name': '群组名称',

@@ -259,9 +259,12 @@ export class ChatSession implements ChatActions {
 
   readonly markRead = (conversationId: string, seq: number): void => {
     const me = this.#store.getState().me;
-    if (!me || (this.#readSent.get(conversationId) ?? 0) >= seq) return;
-    this.#readSent.set(conversationId, seq);
+    if (!me) return;
+    // Applied locally every time (a summary from the server may have raced an earlier mark),
+    // sent to the server once per seq.
     this.#store.dispatch({ type: 'read', conversationId, userId: me.id, seq });
+    if ((this.#readSent.get(conversationId) ?? 0) >= seq) return;
+    this.#readSent.set(conversationId, seq);
     this.#client?.markRead(conversationId, seq).catch(() => {
       // Try again on the next occasion (focus, new message).
       if (this.#readSent.get(conversationId) === seq) this.#readSent.delete(conversationId);

@@ -3,6 +3,7 @@ import { LIMITS } from '@switchboard/protocol';
 import { useI18n } from '../../i18n/I18nProvider.js';
 import { useChatActions } from '../../net/actions.js';
 import { Icon } from '../common/Icon.js';
+import { useMediaQuery } from '../../hooks/useMediaQuery.js';
 import { useAutosize } from './useAutosize.js';
 
 /** Drafts survive switching conversations (not reloads). */
@@ -26,6 +27,7 @@ interface ComposerProps {
 export const Composer = forwardRef<ComposerHandle, ComposerProps>(function Composer({ conversationId, recipient, onEditLast }, handle) {
   const { t } = useI18n();
   const actions = useChatActions();
+  const coarsePointer = useMediaQuery('(pointer: coarse)');
   const [text, setText] = useState(() => drafts.get(conversationId) ?? '');
   const areaRef = useRef<HTMLTextAreaElement>(null);
   const typingRef = useRef(false);
@@ -89,7 +91,8 @@ export const Composer = forwardRef<ComposerHandle, ComposerProps>(function Compo
           placeholder={t('composer.placeholder', { name: recipient })}
           value={text}
           rows={1}
-          autoFocus
+          // On touch screens focusing would pop the keyboard up over the history; wait for a tap.
+          autoFocus={!coarsePointer}
           enterKeyHint="send"
           onChange={(event) => change(event.target.value)}
           onBlur={stopTyping}

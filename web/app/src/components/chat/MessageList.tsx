@@ -200,7 +200,7 @@ export function MessageList({ conversation, timeline, editingId }: MessageListPr
         </p>
       ) : null}
       {showJump ? (
-        <button type="button" className="jump-button" onClick={scrollToBottom}>
+        <button type="button" className="jump-button" onClick={scrollToBottom} title={t('chat.jumpToLatest')}>
           <Icon name="down" size={16} />
           {t('chat.newMessages')}
         </button>
