@@ -23,16 +23,16 @@ background:var(--sb-color,#2563eb);color:var(--sb-on-color,#fff);box-shadow:0 6p
 .launcher.ready{opacity:1}
 .launcher:hover{transform:scale(1.06);box-shadow:0 8px 30px rgba(15,23,42,.34)}
 .launcher:focus-visible{outline:3px solid var(--sb-color,#2563eb);outline-offset:3px}
-.icon{width:28px;height:28px;fill:none;stroke:currentColor;stroke-width:2;stroke-linecap:round;stroke-linejoin:round;position:absolute;transition:transform .2s,opacity .2s}
-.x{opacity:0;transform:rotate(-90deg)}
+.launcher .icon{width:28px;height:28px;fill:none;stroke:currentColor;stroke-width:2;stroke-linecap:round;stroke-linejoin:round;position:absolute;transition:transform .2s,opacity .2s}
+.launcher .x{opacity:0;transform:rotate(-90deg)}
 [aria-expanded=true] .x{opacity:1;transform:none}
 [aria-expanded=true] .c{opacity:0;transform:rotate(90deg)}
-.state{position:absolute;right:2px;bottom:2px;width:14px;height:14px;border-radius:50%;border:2px solid #fff;background:#94a3b8}
+.launcher .state{position:absolute;right:2px;bottom:2px;width:14px;height:14px;border-radius:50%;border:2px solid #fff;background:#94a3b8}
 [data-online=true] .state{background:#22c55e}
-.badge{position:absolute;top:-4px;right:-4px;min-width:22px;height:22px;padding:0 6px;border-radius:11px;background:#dc2626;color:#fff;font:700 12px/22px system-ui,sans-serif;text-align:center;box-shadow:0 0 0 2px #fff}
-.badge[hidden],.state[hidden]{display:none}
-@media (max-width:480px){[aria-expanded=true]{display:none}}
-@media (prefers-reduced-motion:reduce){.launcher,.icon{transition:none}}
+.launcher .badge{position:absolute;top:-4px;right:-4px;min-width:22px;height:22px;padding:0 6px;border-radius:11px;background:#dc2626;color:#fff;font:700 12px/22px system-ui,sans-serif;text-align:center;box-shadow:0 0 0 2px #fff}
+.launcher [hidden]{display:none}
+@media (max-width:480px){.launcher[aria-expanded=true]{display:none}}
+@media (prefers-reduced-motion:reduce){.launcher,.launcher .icon{transition:none}}
 `;
 
 function findScript(): HTMLScriptElement | null {
@@ -151,13 +151,17 @@ function boot(script: HTMLScriptElement): void {
   const ready = () => launcher.classList.add('ready');
   fetch(new URL(`/api/visitor/sites/${encodeURIComponent(siteKey)}/config`, serverOrigin), { credentials: 'omit' })
     .then(async (response) => {
-      if (response.status === 404) {
+      const body: unknown = await response.json().catch(() => null);
+      // The server's own 404 (a JSON error): this site key does not exist, so no widget. Any other
+      // failure (server down, proxy error) keeps the launcher; the panel will keep trying.
+      if (response.status === 404 && (body as { error?: { code?: string } } | null)?.error?.code === 'not_found') {
         console.warn(`[switchboard] unknown site key "${siteKey}"`);
         element.remove();
         return;
       }
-      const config: unknown = response.ok ? await response.json() : null;
-      if (isWidgetConfig(config)) host.setConfig(config as WidgetConfig);
+      // { config: WidgetConfig } (a bare WidgetConfig is accepted too).
+      const config: unknown = (body as { config?: unknown } | null)?.config ?? body;
+      if (response.ok && isWidgetConfig(config)) host.setConfig(config as WidgetConfig);
       ready();
     })
     .catch(() => ready());

@@ -28,6 +28,8 @@ export interface ConnectionOptions {
   hello: () => ClientFrameOf<'v.hello'>;
   onFrame: (frame: VisitorServerFrame) => void;
   onState: (state: ConnectionState) => void;
+  /** A reconnect was scheduled after `attempt` failures in a row. */
+  onRetry?: (attempt: number) => void;
   /** The server refused the token (close 4001): forget it before reconnecting. */
   onUnauthorized?: () => void;
   /** Replace for tests. */
@@ -38,6 +40,7 @@ export interface ConnectionOptions {
 }
 
 const OPEN = 1;
+export const HELLO_REF = 'hello';
 
 /**
  * The visitor's WebSocket: hello on every open, reconnect with exponential backoff and full
@@ -49,7 +52,8 @@ export class VisitorConnection {
   /** Bumped on each welcome, so callers can tell whether something was sent on this socket. */
   generation = 0;
   private socket: SocketLike | null = null;
-  private attempt = 0;
+  /** Failed attempts in a row (0 once welcomed). */
+  attempt = 0;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private pingTimer: ReturnType<typeof setInterval> | undefined;
   private pongTimer: ReturnType<typeof setTimeout> | undefined;
@@ -73,7 +77,7 @@ export class VisitorConnection {
     }
     this.socket = socket;
     socket.onopen = () => {
-      this.rawSend(this.options.hello());
+      this.rawSend({ ...this.options.hello(), ref: HELLO_REF });
       this.startPing();
     };
     socket.onmessage = (event) => {
@@ -85,7 +89,8 @@ export class VisitorConnection {
         this.generation += 1;
         this.setState('ready');
       }
-      if (frame.type === 'v.error' && (frame.error.code === 'unsupported_version' || frame.error.code === 'origin_forbidden')) {
+      // Fatal for this page: another protocol version, a page the site does not allow, an unknown site.
+      if (frame.type === 'v.error' && (frame.error.code === 'unsupported_version' || frame.error.code === 'origin_forbidden' || (frame.ref === HELLO_REF && frame.error.code === 'not_found'))) {
         this.stop('failed');
       }
       this.options.onFrame(frame);
@@ -151,7 +156,8 @@ export class VisitorConnection {
   }
 
   private scheduleRetry(): void {
-    this.setState(this.generation === 0 && this.attempt === 0 ? 'connecting' : 'reconnecting');
+    // Until the first welcome ever, we are still "connecting"; after that, "reconnecting".
+    this.setState(this.generation === 0 ? 'connecting' : 'reconnecting');
     const delay = backoffDelay(this.attempt, this.options.random);
     this.attempt += 1;
     clearTimeout(this.retryTimer);
@@ -159,6 +165,7 @@ export class VisitorConnection {
       this.retryTimer = undefined;
       this.connect();
     }, delay);
+    this.options.onRetry?.(this.attempt);
   }
 
   private setState(state: ConnectionState): void {

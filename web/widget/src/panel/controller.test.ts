@@ -69,6 +69,7 @@ describe('ChatController', () => {
     FakeSocket.last.open();
     expect(FakeSocket.last.sent[0]).toEqual({
       type: 'v.hello',
+      ref: 'hello',
       protocol: 1,
       siteKey: 'demo',
       token: 'S'.repeat(40),
@@ -116,11 +117,9 @@ describe('ChatController', () => {
     const resent = FakeSocket.last.sent.filter((frame): frame is ClientFrameOf<'v.send'> => frame.type === 'v.send');
     expect(resent.map((frame) => frame.body)).toEqual(['third, while offline']);
     FakeSocket.last.push({ type: 'v.ack', clientId: resent[0]?.clientId, messageId: 'm3', seq: 3 });
-    expect(controller.model.timeline((key, values) => `${key}:${values?.name ?? ''}`).map((item) => [item.text, item.status])).toEqual([
+    expect(controller.model.timeline(() => '').map((item) => [item.text, item.status])).toEqual([
       ['Hello, do you ship to Norway?', 'sent'],
       ['second', 'sent'],
-      // The chat was assigned while we were away: v.welcome's chat tells, the widget says so.
-      ['chat.joined:Alice', 'sent'],
       ['third, while offline', 'sent'],
     ]);
   });
@@ -183,6 +182,38 @@ describe('ChatController', () => {
     expect(controller.model.agentTyping).toBe(true);
     vi.advanceTimersByTime(6000);
     expect(controller.model.agentTyping).toBe(false);
+  });
+
+  it('leaves the offline message over HTTP when the socket is not up', async () => {
+    const { controller } = setup();
+    const calls: [string, RequestInit][] = [];
+    vi.stubGlobal('fetch', async (url: URL, init: RequestInit) => {
+      calls.push([String(url), init]);
+      return new Response(JSON.stringify({ id: 'x' }), { status: 201 });
+    });
+    controller.start();
+    controller.sendOffline({ name: 'Ann', email: 'ann@example.com', message: 'Call me' });
+    expect(controller.offlineSending).toBe(true);
+    await vi.waitFor(() => expect(controller.model.phase).toBe('offline-sent'));
+    expect(calls[0]?.[0]).toBe('https://chat.example.com/api/visitor/offline');
+    expect(JSON.parse(String(calls[0]?.[1].body))).toMatchObject({ siteKey: 'demo', name: 'Ann', email: 'ann@example.com', message: 'Call me', page: { url: 'https://acme.example/pricing' } });
+
+    vi.stubGlobal('fetch', async () => new Response(JSON.stringify({ error: { code: 'rate_limited', message: 'slow', retryable: true } }), { status: 429 }));
+    controller.offlineAgain();
+    controller.sendOffline({ name: 'Ann', email: 'ann@example.com', message: 'Again' });
+    await vi.waitFor(() => expect(controller.offlineError).toBe('error.rateLimited'));
+    expect(controller.offlineSending).toBe(false);
+  });
+
+  it('stops for good when the site is unknown or the page not allowed', () => {
+    const { controller } = setup();
+    controller.start();
+    FakeSocket.last.open();
+    FakeSocket.last.push({ type: 'v.error', ref: 'hello', error: { code: 'not_found', message: 'Site not found', retryable: false } });
+    FakeSocket.last.drop(1008);
+    vi.advanceTimersByTime(60_000);
+    expect(FakeSocket.all).toHaveLength(1);
+    expect(controller.connection).toBe('failed');
   });
 
   it('marks a refused message failed and keeps a retryable one pending', () => {

@@ -55,6 +55,8 @@ export class ChatController {
   offlineError: MessageKey | null = null;
   offlineSending = false;
   panelOpen = false;
+  /** Connection attempts that failed in a row (the panel says so after a few). */
+  failedAttempts = 0;
   private readonly conn: VisitorConnection;
   private readonly listeners = new Set<() => void>();
   private pendingStart: { request: StartRequest; clientId?: string } | null = null;
@@ -88,10 +90,10 @@ export class ChatController {
       onFrame: (frame) => this.onFrame(frame),
       onState: (state) => {
         this.connection = state;
-        if (state === 'failed' && this.offlineSending) {
-          this.offlineSending = false;
-          this.offlineError = this.error ?? 'error.unavailable';
-        }
+        this.emit();
+      },
+      onRetry: (attempt) => {
+        this.failedAttempts = attempt;
         this.emit();
       },
       onUnauthorized: () => {
@@ -130,6 +132,7 @@ export class ChatController {
     const { model, host } = this;
     switch (frame.type) {
       case 'v.welcome': {
+        this.failedAttempts = 0;
         host.store.token = frame.token;
         host.setConfig(frame.config);
         if (this.error === 'error.notConnected') this.error = null;
@@ -139,7 +142,6 @@ export class ChatController {
         host.store.chatOpen = model.chatOpen;
         this.readSent = 0;
         this.flush();
-        if (this.pendingOffline) this.conn.send(this.pendingOffline);
         this.markRead();
         this.updateUnread();
         break;
@@ -165,12 +167,7 @@ export class ChatController {
         model.ack(frame);
         break;
       case 'v.ok':
-        if (frame.ref === OFFLINE_REF && this.pendingOffline) {
-          model.offlineEmail = this.pendingOffline.email;
-          model.phase = 'offline-sent';
-          this.pendingOffline = null;
-          this.offlineSending = false;
-        }
+        if (frame.ref === OFFLINE_REF && this.pendingOffline) this.offlineDone(this.pendingOffline.email);
         break;
       case 'v.error':
         this.onError(frame.error, frame.ref);
@@ -217,9 +214,7 @@ export class ChatController {
       return;
     }
     if (ref === OFFLINE_REF) {
-      this.pendingOffline = null;
-      this.offlineSending = false;
-      this.offlineError = key;
+      this.offlineFailed(key);
       return;
     }
     this.showError(key, error.code !== 'origin_forbidden' && error.code !== 'unsupported_version');
@@ -324,16 +319,48 @@ export class ChatController {
     this.emit();
   }
 
-  /** The leave-a-message form. Waits for the connection if it is not there yet. */
+  /** The leave-a-message form: over the socket when it is up, else over HTTP (POST /api/visitor/offline). */
   sendOffline(values: { name: string; email: string; message: string; departmentId?: string }): void {
     this.offlineError = null;
     this.pendingOffline = { type: 'v.offline', ref: OFFLINE_REF, ...values };
     this.offlineSending = true;
-    if (this.conn.state === 'failed') {
-      this.offlineSending = false;
-      this.offlineError = this.error ?? 'error.unavailable';
-    } else this.conn.send(this.pendingOffline);
+    if (!this.conn.send(this.pendingOffline)) void this.postOffline(this.pendingOffline);
     this.emit();
+  }
+
+  private async postOffline(frame: ClientFrameOf<'v.offline'>): Promise<void> {
+    const { type: _type, ref: _ref, ...values } = frame;
+    const token = this.host.store.token;
+    try {
+      const response = await fetch(new URL('/api/visitor/offline', this.host.serverOrigin), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        credentials: 'omit',
+        body: JSON.stringify({ siteKey: this.host.siteKey, ...(token ? { token } : {}), ...values, page: currentPage() }),
+      });
+      if (this.pendingOffline !== frame) return;
+      if (response.ok) this.offlineDone(frame.email);
+      else {
+        const body = (await response.json().catch(() => null)) as { error?: { code?: string } } | null;
+        this.offlineFailed(errorMessageKey({ code: (body?.error?.code ?? 'internal') as ErrorBody['code'] }));
+      }
+    } catch {
+      if (this.pendingOffline === frame) this.offlineFailed('error.unavailable');
+    }
+    this.emit();
+  }
+
+  private offlineDone(email: string): void {
+    this.model.offlineEmail = email;
+    this.model.phase = 'offline-sent';
+    this.pendingOffline = null;
+    this.offlineSending = false;
+  }
+
+  private offlineFailed(key: MessageKey): void {
+    this.pendingOffline = null;
+    this.offlineSending = false;
+    this.offlineError = key;
   }
 
   offlineAgain(): void {

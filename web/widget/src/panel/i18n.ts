@@ -15,11 +15,13 @@ const en = {
   'dialog.poweredBy': 'Powered by Switchboard',
 
   'end.question': 'End this chat?',
-  'end.confirm': 'End chat',
+  'end.confirm': 'Yes, end chat',
   'end.cancel': 'Keep chatting',
 
   'conn.connecting': 'Connecting…',
   'conn.reconnecting': 'Connection lost. Reconnecting…',
+  'conn.unreachable': 'We cannot reach the chat right now. We will keep trying…',
+  'dialog.fallbackTitle': 'Customer support',
 
   'prechat.intro': 'Tell us a little about yourself and we will connect you with our team.',
   'prechat.department': 'Department',
@@ -40,7 +42,7 @@ const en = {
   'chat.queue': 'You are number {n} in the queue.',
   'chat.queueHint': 'An agent will be with you shortly.',
   'chat.waiting': 'Waiting for an agent to join…',
-  'chat.joined': '{name} joined the chat',
+  'chat.with': 'You are chatting with {name}',
   'chat.ended': 'The chat was ended',
   'chat.newChat': 'Start a new chat',
   'chat.typing': '{name} is typing…',
@@ -81,11 +83,13 @@ const zhCN: Messages = {
   'dialog.poweredBy': '由 Switchboard 提供支持',
 
   'end.question': '确定结束本次对话吗？',
-  'end.confirm': '结束对话',
+  'end.confirm': '确定结束',
   'end.cancel': '继续聊天',
 
   'conn.connecting': '正在连接…',
   'conn.reconnecting': '连接已断开，正在重新连接…',
+  'conn.unreachable': '暂时无法连接客服系统，正在重试…',
+  'dialog.fallbackTitle': '在线客服',
 
   'prechat.intro': '请简单介绍一下您自己，我们将为您接通客服。',
   'prechat.department': '咨询部门',
@@ -106,7 +110,7 @@ const zhCN: Messages = {
   'chat.queue': '您当前排在第 {n} 位。',
   'chat.queueHint': '客服马上就来，请稍候。',
   'chat.waiting': '正在等待客服接入…',
-  'chat.joined': '{name} 已加入对话',
+  'chat.with': '{name} 正在为您服务',
   'chat.ended': '对话已结束',
   'chat.newChat': '开始新的对话',
   'chat.typing': '{name} 正在输入…',

@@ -38,23 +38,31 @@ describe('ChatModel', () => {
     expect(model.phase).toBe('closed');
   });
 
-  it('adds "joined" and "ended" lines from v.chat, in order after the messages', () => {
+  it('shows the server’s system lines in seq order and ends the chat on v.chat closed', () => {
     const model = new ChatModel();
     model.welcome(welcome({ chat: chat(), messages: [message(1, { author: 'visitor', authorName: null, body: 'hi' })] }));
-    model.chatChanged(chat({ status: 'queued', queuePosition: 1 }));
     model.chatChanged(chat({ status: 'assigned', queuePosition: null, agentName: 'Alice' }));
-    model.chatChanged(chat({ status: 'assigned', queuePosition: null, agentName: 'Alice' }));
-    model.message(message(2, { body: 'Hello, I am Alice' }));
-    model.chatChanged(chat({ status: 'assigned', agentName: 'Bob', queuePosition: null }));
-    model.chatChanged(chat({ status: 'closed', closed: true, agentName: 'Bob', queuePosition: null }));
-    expect(model.timeline(t).map((item) => [item.author, item.text])).toEqual([
-      ['visitor', 'hi'],
-      ['system', 'Alice joined the chat'],
-      ['agent', 'Hello, I am Alice'],
-      ['system', 'Bob joined the chat'],
-      ['system', 'The chat was ended'],
+    model.message(message(3, { body: 'Hello, I am Alice' }));
+    model.message(message(2, { author: 'system', authorName: null, body: 'Alice joined the chat.' }));
+    model.chatChanged(chat({ status: 'closed', closed: true, agentName: 'Alice', queuePosition: null }));
+    model.message(message(4, { author: 'system', authorName: null, body: 'Alice ended the chat.' }));
+    expect(model.timeline(t).map((item) => [item.author, item.text, item.name])).toEqual([
+      ['visitor', 'hi', null],
+      ['system', 'Alice joined the chat.', null],
+      ['agent', 'Hello, I am Alice', 'Alice'],
+      ['system', 'Alice ended the chat.', null],
     ]);
     expect(model.phase).toBe('closed');
+    expect(model.chatOpen).toBe(false);
+  });
+
+  it('a new chat replaces the old transcript', () => {
+    const model = new ChatModel();
+    model.welcome(welcome({ chat: chat({ status: 'closed', closed: true }), messages: [message(1)] }));
+    model.reset();
+    model.chatChanged(chat({ id: 'new-chat' }));
+    model.message(message(1, { id: 'n1', chatId: 'new-chat', body: 'fresh' }));
+    expect(model.timeline(t).map((item) => item.text)).toEqual(['fresh']);
   });
 
   it('never shows internal notes and drops other chats’ messages', () => {

@@ -1,5 +1,5 @@
 import type { ChatMessage, ServerFrameOf, VisitorChatView, WidgetConfig } from '../shared/protocol.js';
-import type { MessageKey, Translate } from './i18n.js';
+import type { Translate } from './i18n.js';
 import { Outbox } from './outbox.js';
 
 /*
@@ -22,7 +22,7 @@ export type Phase =
   | 'offline-sent';
 
 export interface TimelineItem {
-  /** Stable key for DOM reuse: message id, `c:<clientId>` while pending, `l:<n>` for local lines. */
+  /** Stable key for DOM reuse: `c:<clientId>` for the visitor's messages (pending or sent), else the message id. */
   key: string;
   author: 'visitor' | 'agent' | 'system';
   text: string;
@@ -32,14 +32,6 @@ export interface TimelineItem {
   status: 'sent' | 'sending' | 'failed';
   seq: number | null;
   clientId: string | null;
-}
-
-interface LocalLine {
-  n: number;
-  /** Seq of the last message when the line was added: it sorts after that message. */
-  after: number;
-  key: MessageKey;
-  values?: Record<string, string>;
 }
 
 const isClosed = (chat: VisitorChatView | null): boolean => chat !== null && (chat.closed || chat.status === 'closed');
@@ -55,8 +47,6 @@ export class ChatModel {
   offlineEmail = '';
   readonly outbox: Outbox;
   private readonly messages = new Map<string, ChatMessage>();
-  private lines: LocalLine[] = [];
-  private lineCounter = 0;
 
   constructor(outbox: Outbox = new Outbox()) {
     this.outbox = outbox;
@@ -101,8 +91,7 @@ export class ChatModel {
     this.messages.clear();
     for (const message of frame.messages) this.addMessage(message);
     this.outbox.reconcile(frame.messages);
-    if (previous && frame.chat && previous.id === frame.chat.id) this.noteTransition(previous, frame.chat);
-    else if (!frame.chat || frame.chat.id !== previous?.id) this.lines = [];
+    if (previous && frame.chat?.id !== previous.id) this.agentTyping = false;
     let restart = false;
     if (this.chatOpen) {
       this.starting = false;
@@ -120,16 +109,14 @@ export class ChatModel {
     return { restart };
   }
 
-  /** v.chat: status, queue position or agent changed. */
+  /**
+   * v.chat: status, queue position or agent changed. "Alice joined the chat" and "… ended the
+   * chat" are system messages the server stores and sends (v.message), not lines made up here.
+   */
   chatChanged(chat: VisitorChatView): void {
-    const previous = this.chat && this.chat.id === chat.id ? this.chat : null;
-    if (!previous && this.chat && this.chat.id !== chat.id) {
-      // A different chat (a new one started): the old transcript goes.
-      this.messages.clear();
-      this.lines = [];
-    }
+    // A different chat (a new one started): the old transcript goes.
+    if (this.chat && this.chat.id !== chat.id) this.messages.clear();
     this.chat = chat;
-    this.noteTransition(previous, chat);
     if (isClosed(chat)) {
       this.starting = false;
       this.agentTyping = false;
@@ -139,20 +126,6 @@ export class ChatModel {
       this.starting = false;
       this.phase = 'chat';
     }
-  }
-
-  /** Local system lines for what v.chat tells: an agent joined, the chat ended. */
-  private noteTransition(previous: VisitorChatView | null, next: VisitorChatView): void {
-    const wasClosed = isClosed(previous);
-    if (!isClosed(next) && next.status === 'assigned' && next.agentName && (previous?.status !== 'assigned' || previous.agentName !== next.agentName)) {
-      this.addLine('chat.joined', { name: next.agentName });
-    }
-    if (isClosed(next) && !wasClosed && previous !== null) this.addLine('chat.ended');
-  }
-
-  private addLine(key: MessageKey, values?: Record<string, string>): void {
-    this.lineCounter += 1;
-    this.lines.push({ n: this.lineCounter, after: this.lastSeq, key, values });
   }
 
   private addMessage(message: ChatMessage): boolean {
@@ -194,7 +167,6 @@ export class ChatModel {
   reset(): void {
     this.chat = null;
     this.messages.clear();
-    this.lines = [];
     this.outbox.clear();
     this.starting = false;
     this.agentTyping = false;
@@ -202,7 +174,7 @@ export class ChatModel {
   }
 
   timeline(t: Translate): TimelineItem[] {
-    type Sortable = TimelineItem & { order: [number, number, number] };
+    type Sortable = TimelineItem & { order: [number, number] };
     const items: Sortable[] = [];
     for (const message of this.messages.values()) {
       if (message.author === 'note') continue;
@@ -216,11 +188,8 @@ export class ChatModel {
         status: 'sent',
         seq: message.seq,
         clientId: message.clientId,
-        order: [message.seq, 0, 0],
+        order: [message.seq, 0],
       });
-    }
-    for (const line of this.lines) {
-      items.push({ key: `l:${line.n}`, author: 'system', text: t(line.key, line.values), name: null, time: null, status: 'sent', seq: null, clientId: null, order: [line.after, 1, line.n] });
     }
     for (const entry of this.outbox.list()) {
       items.push({
@@ -232,10 +201,10 @@ export class ChatModel {
         status: entry.state === 'failed' ? 'failed' : 'sending',
         seq: null,
         clientId: entry.clientId,
-        order: [Number.MAX_SAFE_INTEGER, 2, entry.createdAt],
+        order: [Number.MAX_SAFE_INTEGER, entry.createdAt],
       });
     }
-    items.sort((a, b) => a.order[0] - b.order[0] || a.order[1] - b.order[1] || a.order[2] - b.order[2]);
+    items.sort((a, b) => a.order[0] - b.order[0] || a.order[1] - b.order[1]);
     return items.map(({ order: _order, ...item }) => item);
   }
 }

@@ -4,7 +4,8 @@ import { append, h, icon } from '../shared/dom.js';
 import { MAX_MESSAGE_CHARS, type WidgetConfig } from '../shared/protocol.js';
 import type { ChatController } from './controller.js';
 import { offlineFormFields, preChatFormFields, startRequest, validateForm, type FieldError, type FormField } from './forms.js';
-import { ICON_CHECK, ICON_MAIL, ICON_MINIMIZE, ICON_SEND } from './icons.js';
+import { ICON_CHAT } from '../shared/icons.js';
+import { ICON_CHECK, ICON_END, ICON_MAIL, ICON_MINIMIZE, ICON_SEND } from './icons.js';
 import type { Translate } from './i18n.js';
 import { continues, renderItem } from './render.js';
 import { initial } from './text.js';
@@ -53,7 +54,7 @@ export class PanelView {
     private readonly t: Translate,
   ) {
     const close = h('button', { type: 'button', class: 'icon-btn', 'aria-label': t('dialog.minimize'), title: t('dialog.minimize'), 'data-testid': 'sb-minimize', onclick: () => this.close() }, icon(ICON_MINIMIZE));
-    this.endButton = h('button', { type: 'button', class: 'end-btn', 'data-testid': 'sb-end', text: t('dialog.end'), onclick: () => this.askEnd(true) });
+    this.endButton = h('button', { type: 'button', class: 'icon-btn', 'aria-label': t('dialog.end'), title: t('dialog.end'), 'data-testid': 'sb-end', onclick: () => this.askEnd(true) }, icon(ICON_END));
 
     this.confirmCancel = h('button', { type: 'button', class: 'btn ghost', 'data-testid': 'sb-end-cancel', text: t('end.cancel'), onclick: () => this.askEnd(false) });
     this.confirm = h(
@@ -64,7 +65,7 @@ export class PanelView {
     );
 
     this.log = h('ol', { class: 'log', role: 'log', 'aria-live': 'polite', 'aria-label': t('chat.log'), 'data-testid': 'sb-messages' });
-    this.loading = h('div', { class: 'loading', role: 'status' }, h('span', { class: 'spinner', 'aria-hidden': 'true' }), t('conn.connecting'));
+    this.loading = h('div', { class: 'loading', role: 'status', 'data-testid': 'sb-loading' });
 
     this.prechat.addEventListener('submit', (event) => {
       event.preventDefault();
@@ -76,8 +77,7 @@ export class PanelView {
     this.offline = h(
       'form',
       { class: 'card offline', 'data-testid': 'sb-offline-form', novalidate: true, 'aria-labelledby': 'sb-off-title' },
-      h('div', { class: 'card-icon', 'aria-hidden': 'true' }, icon(ICON_MAIL)),
-      h('h3', { id: 'sb-off-title', text: t('offline.title') }),
+      h('div', { class: 'card-title' }, h('span', { class: 'card-icon', 'aria-hidden': 'true' }, icon(ICON_MAIL)), h('h3', { id: 'sb-off-title', text: t('offline.title') })),
       h('p', { class: 'muted', text: t('offline.intro') }),
       ...this.offlineFields.map((field) => field.input.parentElement),
       this.offlineError,
@@ -129,9 +129,8 @@ export class PanelView {
     });
 
     this.newChatButton = h('button', { type: 'button', class: 'btn primary', 'data-testid': 'sb-new-chat', text: t('chat.newChat'), onclick: () => this.controller.newChat() });
-    this.closedBar = h('div', { class: 'closed-bar' }, this.newChatButton);
+    this.closedBar = h('div', { class: 'closed-bar', 'data-testid': 'sb-closed' }, h('p', { text: t('chat.ended') }), this.newChatButton);
 
-    append(this.body, [this.loading, this.log, this.prechat, this.offline, this.thanks]);
     this.el = h(
       'div',
       { class: 'panel', id: 'sb-panel', role: 'dialog', 'aria-modal': 'false', 'aria-labelledby': 'sb-title', 'aria-describedby': 'sb-status', 'data-testid': 'sb-panel', hidden: true, lang: host.lang },
@@ -186,7 +185,7 @@ export class PanelView {
           ? this.thanks
           : phase === 'closed'
             ? this.newChatButton
-            : !this.prechat.hidden
+            : this.prechat.isConnected
               ? (this.prechatFields[0]?.input ?? this.prechat.querySelector('button') ?? undefined)
               : !this.composer.hidden
                 ? this.input
@@ -235,7 +234,13 @@ export class PanelView {
     h(
       'div',
       { class: 'field' },
-      h('label', { for: id }, def.label, def.required ? h('span', { class: 'req', 'aria-hidden': 'true', text: ' *' }) : h('span', { class: 'opt', text: ` ${this.t('prechat.optional')}` })),
+      // The label holds only the field's name (exact for getByLabel); the required mark sits beside it.
+      h(
+        'div',
+        { class: 'label-row' },
+        h('label', { for: id, text: def.label }),
+        def.required ? h('span', { class: 'req', 'aria-hidden': 'true', text: '*' }) : h('span', { class: 'opt', text: this.t('prechat.optional') }),
+      ),
       input,
       error,
     );
@@ -294,7 +299,7 @@ export class PanelView {
     append(this.prechat, [
       h('p', { class: 'muted', text: this.t('prechat.intro') }),
       ...this.prechatFields.map((field) => field.input.parentElement),
-      this.departmentSelect && h('div', { class: 'field' }, h('label', { for: 'sb-pre-department', text: this.t('prechat.department') }), this.departmentSelect),
+      this.departmentSelect && h('div', { class: 'field' }, h('div', { class: 'label-row' }, h('label', { for: 'sb-pre-department', text: this.t('prechat.department') })), this.departmentSelect),
       this.startError,
       h('button', { type: 'submit', class: 'btn primary block', 'data-testid': 'sb-prechat-submit', text: this.t('prechat.submit') }),
     ]);
@@ -302,7 +307,7 @@ export class PanelView {
     this.offlineDepartment?.parentElement?.remove();
     this.offlineDepartment = this.departmentPicker(config, 'sb-off-department');
     if (this.offlineDepartment)
-      this.offline.insertBefore(h('div', { class: 'field' }, h('label', { for: 'sb-off-department', text: this.t('prechat.department') }), this.offlineDepartment), this.offlineError);
+      this.offline.insertBefore(h('div', { class: 'field' }, h('div', { class: 'label-row' }, h('label', { for: 'sb-off-department', text: this.t('prechat.department') })), this.offlineDepartment), this.offlineError);
   }
 
   private submitPrechat(): void {
@@ -338,15 +343,22 @@ export class PanelView {
     const phase = model.phase;
     this.el.dataset.phase = phase;
 
-    if (config) {
+    this.loading.replaceChildren(h('span', { class: 'spinner', 'aria-hidden': 'true' }), t(this.controller.failedAttempts >= 3 ? 'conn.unreachable' : 'conn.connecting'));
+    if (!config) {
+      this.title.textContent = t('dialog.fallbackTitle');
+      this.avatar.replaceChildren(icon(ICON_CHAT));
+    } else {
       const color = safeColor(config.color);
       this.el.style.setProperty('--sb-color', color);
       this.el.style.setProperty('--sb-on-color', contrastText(color));
       this.title.textContent = config.name;
       this.avatar.textContent = initial(config.name);
+      const agent = model.chatOpen && model.chat?.status === 'assigned' ? model.chat.agentName : null;
       this.status.replaceChildren(
-        h('span', { class: `dot ${config.online ? 'on' : 'off'}`, 'aria-hidden': 'true' }),
-        `${t(config.online ? 'dialog.online' : 'dialog.offline')} · ${t(config.online ? 'dialog.onlineHint' : 'dialog.offlineHint')}`,
+        h('span', { class: `dot ${config.online || agent ? 'on' : 'off'}`, 'aria-hidden': 'true' }),
+        agent
+          ? t('chat.with', { name: agent })
+          : `${t(config.online ? 'dialog.online' : 'dialog.offline')} · ${t(config.online ? 'dialog.onlineHint' : 'dialog.offlineHint')}`,
       );
       this.status.dataset.online = String(config.online);
       this.greeting.replaceChildren(h('span', { class: 'name', text: config.name }), h('div', { class: 'bubble', text: config.greeting }));
@@ -358,24 +370,29 @@ export class PanelView {
 
     const connection = this.controller.connection;
     const bannerKey =
-      this.controller.error ?? (connection === 'reconnecting' ? 'conn.reconnecting' : connection === 'failed' ? 'error.unavailable' : connection === 'connecting' && config ? 'conn.connecting' : null);
+      this.controller.error ??
+      (connection === 'reconnecting' ? 'conn.reconnecting' : connection === 'failed' ? 'error.unavailable' : connection === 'connecting' && phase !== 'connecting' ? 'conn.connecting' : null);
     this.banner.textContent = bannerKey ? t(bannerKey) : '';
     this.banner.hidden = !bannerKey;
     this.banner.dataset.kind = this.controller.error || connection === 'failed' ? 'error' : 'info';
 
     const showLog = phase === 'intro' || phase === 'chat' || phase === 'closed';
     const showPrechat = phase === 'intro' && !!config?.preChatEnabled;
-    this.loading.hidden = phase !== 'connecting';
-    this.log.hidden = !showLog;
-    this.prechat.hidden = !showPrechat;
+    // Only the current step is in the DOM, so labels stay unique (the pre-chat and offline forms both have "Email").
+    const sections = ([
+      phase === 'connecting' && this.loading,
+      showLog && this.log,
+      showPrechat && this.prechat,
+      phase === 'offline' && this.offline,
+      phase === 'offline-sent' && this.thanks,
+    ] as (HTMLElement | false)[]).filter((section): section is HTMLElement => section !== false);
+    if (sections.length !== this.body.children.length || sections.some((section, index) => this.body.children[index] !== section)) this.body.replaceChildren(...sections);
     this.startError.textContent = this.controller.startError ? t(this.controller.startError) : '';
     this.startError.hidden = !this.controller.startError;
-    this.offline.hidden = phase !== 'offline';
     this.offlineSubmit.disabled = this.controller.offlineSending;
     this.offlineSubmit.textContent = t(this.controller.offlineSending ? 'form.sending' : 'offline.submit');
     this.offlineError.textContent = this.controller.offlineError ? t(this.controller.offlineError) : '';
     this.offlineError.hidden = !this.controller.offlineError;
-    this.thanks.hidden = phase !== 'offline-sent';
     this.thanksText.textContent = t('offline.thanks', { email: model.offlineEmail });
     this.composer.hidden = !(phase === 'chat' || (phase === 'intro' && !showPrechat));
     this.closedBar.hidden = phase !== 'closed';
