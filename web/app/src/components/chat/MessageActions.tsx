@@ -4,7 +4,11 @@ import { Icon } from '../common/Icon.js';
 import { Menu, type MenuItem } from '../common/Menu.js';
 import { useChatUi } from './chatUi.js';
 
-/** The "…" menu on an own message: edit, copy, delete. Shown on hover or keyboard focus. */
+/**
+ * The "…" menu on an own message: edit, copy, delete. Shown on hover or when the message has focus.
+ * Out of the Tab order (a long history would be hundreds of stops): from the keyboard, focus the
+ * message with the arrow keys in the message list and press Enter (see MessageList).
+ */
 export function MessageActions({ message }: { message: Message }) {
   const { t } = useI18n();
   const ui = useChatUi();
@@ -22,7 +26,7 @@ export function MessageActions({ message }: { message: Message }) {
   ];
   return (
     <div className="message-actions">
-      <Menu label={t('message.actions')} trigger={<Icon name="more" size={16} />} items={items} triggerClassName="icon-button icon-button-small" />
+      <Menu label={t('message.actions')} trigger={<Icon name="more" size={16} />} items={items} triggerClassName="icon-button icon-button-small" triggerTabIndex={-1} />
     </div>
   );
 }

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { Conversation } from '@switchboard/protocol';
 import { useI18n } from '../../i18n/I18nProvider.js';
 import { useChatActions } from '../../net/actions.js';
@@ -10,6 +10,7 @@ import { dayKey } from '../../i18n/format.js';
 import { MessageChunk } from './MessageChunk.js';
 import { DaySeparator } from './MessageRow.js';
 import { PendingRow } from './PendingRow.js';
+import { useChatUi } from './chatUi.js';
 import { receiptFor } from './receipt.js';
 
 /** Within this many px of the bottom, the list follows new messages. */
@@ -33,6 +34,7 @@ interface MessageListProps {
 export function MessageList({ conversation, timeline, editingId }: MessageListProps) {
   const { t } = useI18n();
   const actions = useChatActions();
+  const ui = useChatUi();
   const me = useAppState((state) => state.me);
   const users = useAppState((state) => state.users);
   const outgoing = useAppState((state) => state.outgoing.get(conversation.id) ?? NO_OUTGOING);
@@ -111,6 +113,56 @@ export function MessageList({ conversation, timeline, editingId }: MessageListPr
     return () => observer.disconnect();
   }, []);
 
+  /**
+   * Keyboard navigation inside the log (one Tab stop for the whole history): arrows move between
+   * messages, Home/End jump, Enter (or the context-menu key) opens an own message's actions menu,
+   * Escape returns to the composer.
+   */
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>): void => {
+    const target = event.target as HTMLElement;
+    if (target.closest('[role="menu"], textarea, input, a')) return;
+    const rows = [...(contentRef.current?.querySelectorAll<HTMLElement>('[data-testid="message"]') ?? [])];
+    if (rows.length === 0) return;
+    const row = target.closest<HTMLElement>('[data-testid="message"]');
+    const index = row ? rows.indexOf(row) : rows.length;
+    const focusRow = (at: number): void => {
+      event.preventDefault();
+      rows[Math.max(0, Math.min(rows.length - 1, at))]?.focus();
+    };
+    switch (event.key) {
+      case 'ArrowUp':
+        focusRow(index - 1);
+        break;
+      case 'ArrowDown':
+        if (row) focusRow(index + 1);
+        break;
+      case 'Home':
+        if (row) focusRow(0);
+        break;
+      case 'End':
+        if (row) focusRow(rows.length - 1);
+        break;
+      case 'Enter':
+      case 'ContextMenu':
+      case 'F10':
+        if (row && target === row && (event.key !== 'F10' || event.shiftKey)) {
+          const trigger = row.querySelector<HTMLButtonElement>('[aria-haspopup="menu"]');
+          if (trigger) {
+            event.preventDefault();
+            trigger.click();
+          }
+        }
+        break;
+      case 'Escape':
+        if (row) {
+          event.preventDefault();
+          ui.focusComposer();
+        }
+        break;
+      default:
+    }
+  };
+
   const onScroll = (): void => {
     measure();
     const el = scrollerRef.current;
@@ -141,7 +193,7 @@ export function MessageList({ conversation, timeline, editingId }: MessageListPr
   const firstOutgoing = outgoing[0];
   return (
     <div className="message-pane">
-    <div className="message-scroller" ref={scrollerRef} onScroll={onScroll} role="log" aria-label={t('chat.messages')} tabIndex={0}>
+    <div className="message-scroller" ref={scrollerRef} onScroll={onScroll} onKeyDown={onKeyDown} role="log" aria-label={t('chat.messages')} tabIndex={0}>
       <div className="message-history-top">
         {status === 'ready' && !hasOlder ? <p className="history-note">{t('chat.beginning')}</p> : null}
         {olderStatus === 'error' ? (

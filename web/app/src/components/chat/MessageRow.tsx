@@ -50,7 +50,7 @@ export const MessageRow = memo(function MessageRow({ message, prev, own, senderN
     return (
       <>
         {separator}
-        <li className="message-system" data-testid="message" data-seq={message.seq} data-kind="system">
+        <li className="message-system" data-testid="message" data-seq={message.seq} data-kind="system" tabIndex={-1}>
           <span>{message.body}</span> {time}
         </li>
       </>
@@ -69,6 +69,7 @@ export const MessageRow = memo(function MessageRow({ message, prev, own, senderN
         data-testid="message"
         data-seq={message.seq}
         data-message-id={message.id}
+        tabIndex={-1}
         data-own={own || undefined}
       >
         <div className="message-gutter">

@@ -20,6 +20,8 @@ interface MenuProps {
   /** 'auto' opens above the trigger when there is not enough room below it. */
   placement?: 'below' | 'above' | 'auto';
   triggerClassName?: string;
+  /** -1 keeps the trigger out of the Tab order (its owner opens it from the keyboard another way). */
+  triggerTabIndex?: number;
   onOpenChange?: (open: boolean) => void;
 }
 
@@ -27,7 +29,7 @@ interface MenuProps {
  * A menu button (WAI-ARIA pattern): Enter/Space/ArrowDown open it, arrows move, Escape closes and
  * returns focus to the trigger, a click outside closes it.
  */
-export function Menu({ label, trigger, items, header, align = 'end', placement = 'auto', triggerClassName = 'icon-button', onOpenChange }: MenuProps) {
+export function Menu({ label, trigger, items, header, align = 'end', placement = 'auto', triggerClassName = 'icon-button', triggerTabIndex, onOpenChange }: MenuProps) {
   const [open, setOpen] = useState(false);
   const [side, setSide] = useState<'below' | 'above'>('below');
   const rootRef = useRef<HTMLDivElement>(null);
@@ -104,6 +106,7 @@ export function Menu({ label, trigger, items, header, align = 'end', placement =
         ref={triggerRef}
         type="button"
         className={triggerClassName}
+        tabIndex={triggerTabIndex}
         aria-label={label}
         title={label}
         aria-haspopup="menu"
