@@ -11,9 +11,16 @@ import { healthRoutes } from './gateway/http/routes/health.js';
 import type { Guards } from './gateway/http/session.js';
 import { registerWebApps } from './gateway/http/static.js';
 import { OriginPolicy } from './gateway/origins.js';
+import { serviceAdminRoutes } from './gateway/http/routes/serviceAdmin.js';
+import { serviceRoutes } from './gateway/http/routes/service.js';
+import { visitorRoutes } from './gateway/http/routes/visitor.js';
+import { attachVisitorGateway, type VisitorGateway } from './gateway/visitor/server.js';
+import { serviceAgentGateway } from './gateway/ws/agentHandlers.js';
 import { startDispatcher } from './gateway/ws/dispatcher.js';
 import { attachWebSocketGateway, type WebSocketGateway } from './gateway/ws/server.js';
 import { createImServer, type ImServer } from './im/index.js';
+import { ServiceBridge } from './im/serviceBridge.js';
+import { createServiceSystem, visitorLeaseMs, visitorPresenceMs, type ServiceSystem } from './service/index.js';
 import { createLogger } from './logger.js';
 import { createImRepositories, openStore, type Store } from './store/index.js';
 
@@ -29,6 +36,10 @@ export interface Switchboard {
   http: FastifyInstance;
   guards: Guards;
   ws: WebSocketGateway;
+  /** The customer-service system and the two edges it has: the IM bridge (agents) and /visitor. */
+  service: ServiceSystem;
+  serviceBridge: ServiceBridge;
+  visitorWs: VisitorGateway;
   /** Base URL once listening, e.g. http://127.0.0.1:8080. */
   url: string;
   stop(): Promise<void>;
@@ -46,9 +57,36 @@ export async function startSwitchboard(config: Config, overrides: { log?: Logger
   const origins = new OriginPolicy(config.publicUrl, config.extraOrigins);
   const { app: http, guards } = await createHttpApp(im, origins, { log, secureCookies: config.secureCookies, trustProxy: false });
   const upgrades = new Map<string, UpgradeHandler>();
-  const ws = attachWebSocketGateway(http.server, im, origins, log, upgrades, config.heartbeatMs);
+
+  // The CS system beside the IM server; they talk only over the bus (docs/architecture.md).
+  const service = createServiceSystem(store, bus, {
+    agentLeaseMs: config.service.agentLeaseMs,
+    visitorGraceMs: config.service.visitorGraceMs,
+    visitorLeaseMs: visitorLeaseMs(config.service.visitorGraceMs),
+    sweepMs: config.service.sweepMs,
+    onError: onFault,
+  });
+  await service.ensureDefaults();
+  const serviceBridge = new ServiceBridge(bus, im.presence, {
+    agentGraceMs: config.service.agentGraceMs,
+    leaseRefreshMs: Math.max(50, Math.floor(config.service.agentLeaseMs / 4)),
+  });
+  serviceBridge.start();
+  const visitorWs = attachVisitorGateway(service, bus, {
+    log,
+    publicUrl: config.publicUrl,
+    heartbeatMs: config.service.visitorHeartbeatMs,
+    presenceMs: visitorPresenceMs(config.service.visitorGraceMs),
+    limits: config.service.visitorLimits,
+  });
+  upgrades.set('/visitor', visitorWs.upgrade);
+
+  const ws = attachWebSocketGateway(http.server, im, origins, log, upgrades, config.heartbeatMs, serviceAgentGateway(serviceBridge));
   const stopDispatcher = startDispatcher(bus, ws.registry);
   healthRoutes(http, store, bus, config.nodeId, () => ws.registry.size);
+  visitorRoutes(http, service, visitorWs.selfOrigins, config.service.visitorLimits);
+  serviceRoutes(http, service, im, guards);
+  serviceAdminRoutes(http, service, im, guards);
   await registerWebApps(http, config.webRoot ?? REPO_ROOT);
 
   const sweeper = setInterval(() => void im.repos.sessions.deleteExpired(Date.now()).catch(onFault), 3600_000);
@@ -69,6 +107,9 @@ export async function startSwitchboard(config: Config, overrides: { log?: Logger
     http,
     guards,
     ws,
+    service,
+    serviceBridge,
+    visitorWs,
     url,
     /** Graceful: stop accepting, close sockets (1012), commit queued sends, then close the store. */
     async stop() {
@@ -76,6 +117,9 @@ export async function startSwitchboard(config: Config, overrides: { log?: Logger
       stopped = true;
       clearInterval(sweeper);
       await ws.close();
+      await visitorWs.close();
+      serviceBridge.stop();
+      await service.stop();
       stopDispatcher();
       await http.close();
       await im.sender.drain();

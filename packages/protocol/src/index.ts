@@ -6,3 +6,4 @@ export * from './frames.js';
 export * from './http.js';
 export * from './service.js';
 export * from './visitor.js';
+export * from './serviceHttp.js';

@@ -29,6 +29,20 @@ const EnvSchema = z.object({
   /** How often the server pings each WebSocket; a socket that missed the previous ping's pong is closed. */
   SWITCHBOARD_HEARTBEAT_MS: z.coerce.number().int().min(50).max(600_000).default(30_000),
   LOG_LEVEL: LogLevel.default('info'),
+  /** An agent whose last socket closed is put off duty after this long unless they reconnect (a reload must not count). */
+  SWITCHBOARD_AGENT_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(15_000),
+  /** An on-duty agent whose node has not vouched for them this long (crash, restart) is put off duty. */
+  SWITCHBOARD_AGENT_LEASE_MS: z.coerce.number().int().min(100).max(3_600_000).default(120_000),
+  /** A visitor whose page closed counts as gone after this long unless they come back. */
+  SWITCHBOARD_VISITOR_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
+  /** How often the customer-service sweeper looks for due timers (reply timeouts, departures, the queue). */
+  SWITCHBOARD_SERVICE_SWEEP_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
+  /** Ping interval of visitor sockets; a socket that misses a pong is dropped. */
+  SWITCHBOARD_VISITOR_HEARTBEAT_MS: z.coerce.number().int().min(100).max(300_000).default(25_000),
+  /** Per address and minute: visitor sockets opened (and new visitors), chats started, offline messages left. */
+  SWITCHBOARD_VISITOR_CONNECTS_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(120),
+  SWITCHBOARD_VISITOR_CHATS_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(10),
+  SWITCHBOARD_VISITOR_OFFLINE_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(5),
 });
 
 export type Config = ReturnType<typeof parseConfig>;
@@ -63,6 +77,18 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env) {
     nodeId: settings.SWITCHBOARD_NODE_ID ?? `node-${process.pid}`,
     heartbeatMs: settings.SWITCHBOARD_HEARTBEAT_MS,
     logLevel: settings.LOG_LEVEL,
+    service: {
+      agentGraceMs: settings.SWITCHBOARD_AGENT_GRACE_MS,
+      agentLeaseMs: settings.SWITCHBOARD_AGENT_LEASE_MS,
+      visitorGraceMs: settings.SWITCHBOARD_VISITOR_GRACE_MS,
+      sweepMs: settings.SWITCHBOARD_SERVICE_SWEEP_MS,
+      visitorHeartbeatMs: settings.SWITCHBOARD_VISITOR_HEARTBEAT_MS,
+      visitorLimits: {
+        connectsPerMinute: settings.SWITCHBOARD_VISITOR_CONNECTS_PER_MINUTE,
+        chatsPerMinute: settings.SWITCHBOARD_VISITOR_CHATS_PER_MINUTE,
+        offlinePerMinute: settings.SWITCHBOARD_VISITOR_OFFLINE_PER_MINUTE,
+      },
+    },
   };
 }
 

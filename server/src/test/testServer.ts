@@ -8,6 +8,7 @@ import type { LoginResponse, Role } from '@switchboard/protocol';
 import { startSwitchboard, type Switchboard } from '../app.js';
 import { parseConfig } from '../config/env.js';
 import { TestSocket } from './testSocket.js';
+import { TestVisitor, type VisitorHello } from './testVisitor.js';
 
 export type TestStore = 'sqlite' | 'postgres';
 
@@ -38,6 +39,13 @@ export interface TestServer {
   api<T = unknown>(user: TestUser | undefined, method: string, route: string, body?: unknown): Promise<{ status: number; body: T }>;
   /** Opens /ws as the user and completes hello → welcome. */
   connect(user: TestUser): Promise<TestSocket>;
+  /** Opens /visitor from `origin` (default: the server's own origin) and completes v.hello → v.welcome. */
+  visitor(hello?: VisitorHello & { origin?: string }): Promise<TestVisitor>;
+  /**
+   * PostgreSQL only: a second node on the same database (its own bus, sockets and sweeper), as in
+   * a cluster. Stopped with this server.
+   */
+  peer(env?: Record<string, string>): Promise<TestServer>;
   stop(): Promise<void>;
 }
 
@@ -47,15 +55,19 @@ let counter = 0;
  * Starts a real node on a free port with its own empty database: a temporary SQLite folder, or a
  * fresh schema in the machine's PostgreSQL that is dropped again on stop.
  */
-export async function startTestServer(store: TestStore, env: Record<string, string> = {}): Promise<TestServer> {
+export async function startTestServer(store: TestStore, env: Record<string, string> = {}, shared?: { schema: string }): Promise<TestServer> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-test-'));
-  const schema = `sb_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const schema = shared?.schema ?? `sb_test_${process.pid}_${randomBytes(4).toString('hex')}`;
   const config = parseConfig({
     PORT: '0',
     HOST: '127.0.0.1',
     SWITCHBOARD_DATA: dataDir,
     LOG_LEVEL: 'silent',
     SWITCHBOARD_NODE_ID: `test-${process.pid}`,
+    // Every test visitor comes from 127.0.0.1; tests of the limits set their own.
+    SWITCHBOARD_VISITOR_CONNECTS_PER_MINUTE: '100000',
+    SWITCHBOARD_VISITOR_CHATS_PER_MINUTE: '100000',
+    SWITCHBOARD_VISITOR_OFFLINE_PER_MINUTE: '100000',
     ...(store === 'postgres' ? { DATABASE_URL: TEST_DATABASE_URL, DATABASE_SCHEMA: schema } : {}),
     ...env,
   });
@@ -76,6 +88,8 @@ export async function startTestServer(store: TestStore, env: Record<string, stri
   };
 
   const sockets: TestSocket[] = [];
+  const visitors: TestVisitor[] = [];
+  const peers: TestServer[] = [];
   return {
     node,
     url,
@@ -97,11 +111,25 @@ export async function startTestServer(store: TestStore, env: Record<string, stri
       await socket.hello();
       return socket;
     },
+    async visitor(hello = {}) {
+      const visitor = await TestVisitor.open(url, hello.origin ?? url);
+      visitors.push(visitor);
+      await visitor.hello(hello);
+      return visitor;
+    },
+    async peer(peerEnv = {}) {
+      if (store !== 'postgres') throw new Error('a second node needs PostgreSQL');
+      const peer = await startTestServer(store, { ...env, ...peerEnv, SWITCHBOARD_NODE_ID: `peer-${process.pid}` }, { schema });
+      peers.push(peer);
+      return peer;
+    },
     async stop() {
+      for (const peer of peers) await peer.stop();
       for (const socket of sockets) socket.terminate();
+      for (const visitor of visitors) visitor.terminate();
       await node.stop();
       fs.rmSync(dataDir, { recursive: true, force: true });
-      if (store === 'postgres') {
+      if (store === 'postgres' && !shared) {
         const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
         await client.connect();
         await client.query(`drop schema if exists ${schema} cascade`);

@@ -3,6 +3,7 @@ import { AppError } from '../../errors.js';
 import type { ImServer } from '../../im/index.js';
 import { publicUser } from '../../store/repositories/users.js';
 import type { Connection, FrameHandler } from './connection.js';
+import type { AgentGateway } from './agentHandlers.js';
 import type { ConnectionRegistry } from './registry.js';
 
 export type Handlers<Types extends ClientFrame['type']> = {
@@ -12,7 +13,7 @@ export type AgentFrameType = Extract<ClientFrame['type'], 'duty.set' | `visitor.
 export type ImFrameType = Exclude<ClientFrame['type'], AgentFrameType>;
 
 /** What each client frame does: a thin call into the IM server's commands. */
-export function createFrameHandler(im: ImServer, registry: ConnectionRegistry, agentHandlers: Handlers<AgentFrameType>): FrameHandler {
+export function createFrameHandler(im: ImServer, registry: ConnectionRegistry, agent: AgentGateway): FrameHandler {
   const imHandlers: Handlers<ImFrameType> = {
     async hello(connection, frame) {
       if (frame.protocol !== PROTOCOL_VERSION) {
@@ -38,6 +39,8 @@ export function createFrameHandler(im: ImServer, registry: ConnectionRegistry, a
         presence: im.presence.snapshot(users.filter((candidate) => !candidate.disabled).map((candidate) => candidate.id)),
         serverTime: Date.now(),
       });
+      // Agents: their duty and open visitor chats, right after the welcome.
+      await agent.onReady(connection);
     },
     async sync(connection, frame) {
       const limit = frame.limit ?? LIMITS.maxPageSize;
@@ -90,6 +93,6 @@ export function createFrameHandler(im: ImServer, registry: ConnectionRegistry, a
       connection.send({ type: 'pong', ...(frame.ref ? { ref: frame.ref } : {}), serverTime: Date.now() });
     },
   };
-  const handlers: Handlers<ClientFrame['type']> = { ...imHandlers, ...agentHandlers };
+  const handlers: Handlers<ClientFrame['type']> = { ...imHandlers, ...agent.handlers };
   return (connection, frame) => (handlers[frame.type] as (connection: Connection, frame: ClientFrame) => Promise<void>)(connection, frame);
 }

@@ -9,7 +9,7 @@ import { readToken } from '../http/session.js';
 import type { OriginPolicy } from '../origins.js';
 import { RateLimiter } from '../rateLimiter.js';
 import { Connection } from './connection.js';
-import { serviceUnavailableHandlers } from './agentHandlers.js';
+import { serviceUnavailableGateway, type AgentGateway } from './agentHandlers.js';
 import { createFrameHandler } from './handlers.js';
 import { ConnectionRegistry } from './registry.js';
 
@@ -29,9 +29,18 @@ export interface WebSocketGateway {
  * check (a browser page from another site is refused even with a valid cookie), and
  * authentication. Frames larger than LIMITS.maxFrameBytes close the socket with 1009.
  */
-export function attachWebSocketGateway(server: Server, im: ImServer, origins: OriginPolicy, log: Logger, extraUpgrades: Map<string, (request: IncomingMessage, socket: Duplex, head: Buffer) => void>, heartbeatMs = HEARTBEAT_MS): WebSocketGateway {
+export function attachWebSocketGateway(
+  server: Server,
+  im: ImServer,
+  origins: OriginPolicy,
+  log: Logger,
+  extraUpgrades: Map<string, (request: IncomingMessage, socket: Duplex, head: Buffer) => void>,
+  heartbeatMs = HEARTBEAT_MS,
+  /** Agent frames and lifecycle hooks (customer service); refused when not given. */
+  agent: AgentGateway = serviceUnavailableGateway(),
+): WebSocketGateway {
   const registry = new ConnectionRegistry();
-  const handleFrame = createFrameHandler(im, registry, serviceUnavailableHandlers());
+  const handleFrame = createFrameHandler(im, registry, agent);
   const wss = new WebSocketServer({ noServer: true, maxPayload: LIMITS.maxFrameBytes, perMessageDeflate: false });
   const alive = new WeakMap<WebSocket, boolean>();
 
@@ -76,11 +85,12 @@ export function attachWebSocketGateway(server: Server, im: ImServer, origins: Or
     ws.on('pong', () => alive.set(ws, true));
     ws.on('message', (data, isBinary) => connection.receive(isBinary ? null : data.toString()));
     ws.on('error', (error) => log.debug({ err: error }, 'websocket error'));
-    ws.on('close', () => {
+    ws.on('close', (code) => {
       connection.markClosed();
       if (connection.ready) {
         registry.remove(connection);
         im.presence.disconnect(connection.userId, connection.id);
+        agent.onClosed(connection, code === CLOSE_CODES.sessionEnded);
       }
     });
   }

@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely';
 import * as im from './001_im.js';
+import * as service from './002_service.js';
 
 /**
  * Every migration, in order. Names sort lexically; never rename or edit one that has shipped —
@@ -7,4 +8,5 @@ import * as im from './001_im.js';
  */
 export const migrations: Record<string, Migration> = {
   '001_im': im,
+  '002_service': service,
 };

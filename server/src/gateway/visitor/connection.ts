@@ -1,0 +1,129 @@
+import { VISITOR_CLIENT_FRAME_TYPES, VisitorClientFrame, type ErrorBody, type VisitorServerFrame } from '@switchboard/protocol';
+import { CLOSE_CODES } from '@switchboard/protocol';
+import { AppError, toAppError } from '../../errors.js';
+import { RateLimiter } from '../rateLimiter.js';
+import { MAX_BUFFERED_BYTES, type SocketLike } from '../ws/socket.js';
+
+export type VisitorFrameHandler = (connection: VisitorConnection, frame: VisitorClientFrame) => Promise<void>;
+
+/** Frames one visitor socket may send in a burst, and per second after that (typing is the busiest). */
+const frameLimiter = new RateLimiter(60, 20);
+const MAX_REJECTED_IN_A_ROW = 100;
+
+/** What the upgrade request said about the page. */
+export interface VisitorRequestMeta {
+  ip: string;
+  origin: string | undefined;
+  host: string | undefined;
+  userAgent: string | null;
+}
+
+/**
+ * One visitor WebSocket. Frames are validated at the edge (zod, strict) and answered with typed
+ * `v.error` frames; they are handled one at a time, in order. Until `v.hello` succeeded the
+ * socket belongs to no visitor and every other frame is refused with not_ready.
+ */
+export class VisitorConnection {
+  ready = false;
+  closed = false;
+  visitorId: string | undefined;
+  siteId: string | undefined;
+  private rejectedInARow = 0;
+  private chain: Promise<void> = Promise.resolve();
+
+  constructor(
+    readonly id: string,
+    private readonly socket: SocketLike,
+    readonly meta: VisitorRequestMeta,
+    private readonly handle: VisitorFrameHandler,
+    private readonly onFault: (error: unknown) => void,
+  ) {}
+
+  receive(data: string | null): void {
+    if (this.closed) return;
+    if (!frameLimiter.take(this.id)) {
+      this.reject(undefined, new AppError('rate_limited', 'Too many frames; slow down.'));
+      return;
+    }
+    const frame = this.parse(data);
+    if (!frame) return;
+    this.chain = this.chain.then(async () => {
+      if (this.closed) return;
+      if (!this.ready && frame.type !== 'v.hello') {
+        this.reject(frame.ref, new AppError('not_ready', 'Send v.hello first.'));
+        return;
+      }
+      try {
+        await this.handle(this, frame);
+        this.rejectedInARow = 0;
+      } catch (error) {
+        const appError = toAppError(error);
+        if (appError.report) this.onFault(error);
+        this.reject(frame.ref, appError);
+      }
+    });
+  }
+
+  send(frame: VisitorServerFrame): void {
+    this.sendRaw(JSON.stringify(frame));
+  }
+
+  sendRaw(data: string): void {
+    if (this.closed) return;
+    if (this.socket.bufferedAmount > MAX_BUFFERED_BYTES) {
+      this.close(CLOSE_CODES.policy, 'too slow');
+      return;
+    }
+    this.socket.send(data);
+  }
+
+  close(code: number, reason: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.socket.close(code, reason);
+  }
+
+  markClosed(): void {
+    this.closed = true;
+    frameLimiter.forget(this.id);
+  }
+
+  reject(ref: string | undefined, error: AppError): void {
+    this.send({ type: 'v.error', ...(ref ? { ref } : {}), error: error.toBody() });
+    this.rejectedInARow += 1;
+    if (this.rejectedInARow >= MAX_REJECTED_IN_A_ROW) this.close(CLOSE_CODES.policy, 'too many invalid frames');
+  }
+
+  private parse(data: string | null): VisitorClientFrame | undefined {
+    if (data === null) {
+      this.reject(undefined, new AppError('bad_frame', 'Frames are JSON text, not binary.'));
+      return undefined;
+    }
+    let value: unknown;
+    try {
+      value = JSON.parse(data);
+    } catch {
+      this.reject(undefined, new AppError('bad_frame', 'A frame must be valid JSON.'));
+      return undefined;
+    }
+    const ref = refOf(value);
+    const type = typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as { type?: unknown }).type : undefined;
+    if (typeof type !== 'string' || !VISITOR_CLIENT_FRAME_TYPES.includes(type)) {
+      this.reject(ref, new AppError('unknown_type', typeof type === 'string' ? `Unknown frame type "${type.slice(0, 40)}".` : 'A frame needs a string "type".'));
+      return undefined;
+    }
+    const result = VisitorClientFrame.safeParse(value);
+    if (!result.success) {
+      const issues: ErrorBody['issues'] = result.error.issues.slice(0, 10).map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
+      this.reject(ref, new AppError('bad_frame', `Invalid ${type} frame.`, issues));
+      return undefined;
+    }
+    return result.data;
+  }
+}
+
+function refOf(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const ref = (value as { ref?: unknown }).ref;
+  return typeof ref === 'string' && ref.length > 0 && ref.length <= 64 ? ref : undefined;
+}

@@ -1,0 +1,86 @@
+import type { ChatSummary, DutyStatus } from '@switchboard/protocol';
+import type { ServiceRepositories } from './store/index.js';
+import type { SystemLines } from './announce.js';
+import type { Notifier } from './notify.js';
+import type { ChatQueue } from './queue.js';
+import type { ChatViews } from './views.js';
+
+export type OffDutyReason = 'agent' | 'logged_out' | 'disconnected' | 'lease_expired';
+
+/**
+ * Agent duty (patent step c). An agent is `available` (takes new chats), `away` (keeps the chats
+ * they have, gets no new ones) or `off`. Going off duty — by choice, logout, a lost connection
+ * after the grace period, or a lapsed lease — sends every chat they held back to routing, with its
+ * whole history, and takes them out of chats they were invited to.
+ *
+ * The lease: every node regularly vouches for the agents connected to it ('alive' events update
+ * seen_at). If a node dies, nobody vouches any more and the sweeper puts its agents off duty after
+ * SWITCHBOARD_AGENT_LEASE_MS, so a crash or restart never leaves a ghost agent taking visitors.
+ */
+export class AgentDuty {
+  constructor(
+    private readonly repos: ServiceRepositories,
+    private readonly notify: Notifier,
+    private readonly lines: SystemLines,
+    private readonly queue: ChatQueue,
+    private readonly views: ChatViews,
+    private readonly now: () => number,
+  ) {}
+
+  /** `duty.set` from the agent's client. The agent's row is created on first use with defaults. */
+  async set(agentId: string, agentName: string, status: DutyStatus): Promise<DutyStatus> {
+    await this.repos.agents.ensure(agentId, agentName, this.now());
+    const previous = await this.repos.agents.setDuty(agentId, status, this.now());
+    // Every tab of the agent shows the duty, also when it did not change (the asking tab's answer).
+    this.notify.duty(agentId, status);
+    if (previous === undefined) return status;
+    if (status === 'off') await this.release(agentId, 'agent_off_duty');
+    if (status === 'available') await this.queue.drain();
+    return status;
+  }
+
+  /** The IM server says the agent is gone (logout, lost connection past the grace period). */
+  async gone(agentId: string, reason: OffDutyReason): Promise<void> {
+    const previous = await this.repos.agents.setDuty(agentId, 'off', this.now());
+    if (previous === undefined) return;
+    this.notify.duty(agentId, 'off', reason);
+    await this.release(agentId, reason === 'agent' ? 'agent_off_duty' : reason);
+  }
+
+  /** What a (re)connecting agent's client needs: their duty and open chats. Refreshes the lease. */
+  async sync(agentId: string): Promise<{ status: DutyStatus; chats: ChatSummary[] }> {
+    const agent = await this.repos.agents.find(agentId);
+    if (!agent) return { status: 'off', chats: [] };
+    await this.repos.agents.touch([agentId], this.now());
+    const chats = await this.repos.chats.openForAgent(agentId);
+    return { status: agent.dutyStatus, chats: await this.views.summaries(chats) };
+  }
+
+  async alive(agentIds: readonly string[]): Promise<void> {
+    await this.repos.agents.touch(agentIds, this.now());
+  }
+
+  /** Sweeper: agents on duty that no node has vouched for within the lease. */
+  async sweepLapsed(leaseMs: number): Promise<void> {
+    for (const agentId of await this.repos.agents.lapsed(this.now() - leaseMs, 100)) await this.gone(agentId, 'lease_expired');
+  }
+
+  /** Sends the agent's chats back to routing and takes them out of chats they were invited to. */
+  private async release(agentId: string, reason: string): Promise<void> {
+    const agent = await this.repos.agents.find(agentId);
+    const name = agent?.displayName ?? 'The agent';
+    for (const chat of await this.repos.chats.openForAgent(agentId)) {
+      if (chat.status === 'assigned' && chat.assigneeId === agentId) {
+        if (!(await this.repos.chats.requeue(chat.id, agentId, this.now()))) continue;
+        this.notify.removed([agentId], chat.id, reason);
+        const fresh = await this.notify.chat(chat.id);
+        if (fresh) await this.lines.post(fresh, `${name} is no longer available. Connecting you to another agent…`, true);
+      } else if (await this.repos.chats.uninvite(chat.id, agentId)) {
+        this.notify.removed([agentId], chat.id, reason);
+        const fresh = await this.notify.chat(chat.id);
+        if (fresh) await this.lines.post(fresh, `${name} left the chat (off duty).`, false);
+      }
+    }
+    await this.queue.drain();
+  }
+}

@@ -1,0 +1,108 @@
+import { randomInt } from 'node:crypto';
+import type { RoutingRule } from '@switchboard/protocol';
+import type { ServiceRepositories } from './store/index.js';
+import type { AgentRecord } from './store/agents.js';
+import type { ChatRecord } from './store/chats.js';
+
+/*
+ * Routing rules (patent step d: "assigns one by a predefined rule"). Each rule only ORDERS the
+ * agents who have room right now; the router then tries them in that order with an atomic
+ * conditional update, so a rule never has to be right about capacity — the database is.
+ */
+
+/** Any agent with room, uniformly at random. */
+export function random(candidates: readonly AgentRecord[]): AgentRecord[] {
+  const shuffled = [...candidates];
+  for (let i = shuffled.length - 1; i > 0; i -= 1) {
+    const j = randomInt(i + 1);
+    [shuffled[i], shuffled[j]] = [shuffled[j] as AgentRecord, shuffled[i] as AgentRecord];
+  }
+  return shuffled;
+}
+
+/** The agent who was assigned a chat longest ago goes next, so agents take turns. */
+export function roundRobin(candidates: readonly AgentRecord[]): AgentRecord[] {
+  return [...candidates].sort(byTurn);
+}
+
+/** The highest priority agent with room; among equals, round-robin. */
+export function priority(candidates: readonly AgentRecord[]): AgentRecord[] {
+  return [...candidates].sort((a, b) => b.priority - a.priority || byTurn(a, b));
+}
+
+/** The agent with the fewest open chats; among equals, round-robin. */
+export function leastBusy(candidates: readonly AgentRecord[]): AgentRecord[] {
+  return [...candidates].sort((a, b) => a.activeChats - b.activeChats || byTurn(a, b));
+}
+
+export const RULES: Record<RoutingRule, (candidates: readonly AgentRecord[]) => AgentRecord[]> = {
+  random,
+  round_robin: roundRobin,
+  priority,
+  least_busy: leastBusy,
+};
+
+function byTurn(a: AgentRecord, b: AgentRecord): number {
+  return a.lastAssignedAt - b.lastAssignedAt || a.dutyChangedAt - b.dutyChangedAt || (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0);
+}
+
+/** At most this many agents are tried for one chat in one pass (the rest wait for the next). */
+const MAX_TRIES = 25;
+
+export interface RouteOptions {
+  /** Agents who must not get the chat (the one transferring it away, those who missed it). */
+  exclude?: readonly string[];
+  /** Tried first if they have room (a returning visitor's last agent). */
+  prefer?: string | null;
+}
+
+export class ChatRouter {
+  constructor(
+    private readonly repos: ServiceRepositories,
+    private readonly now: () => number,
+  ) {}
+
+  /** The agents who could take `chat` now, in the order the configured rule prefers. */
+  async order(chat: ChatRecord, options: RouteOptions = {}): Promise<AgentRecord[]> {
+    const settings = await this.repos.settings.get();
+    const candidates = await this.repos.agents.candidates(chat.departmentId, options.exclude ?? []);
+    const ordered = RULES[settings.routingRule](candidates);
+    const preferred = options.prefer ? ordered.findIndex((agent) => agent.userId === options.prefer) : -1;
+    if (preferred > 0) ordered.unshift(...ordered.splice(preferred, 1));
+    return ordered.slice(0, MAX_TRIES);
+  }
+
+  /** Deadline for the assignee's first reply, from the current setting (null: no timeout). */
+  async replyDueAt(now: number): Promise<number | null> {
+    const { replyTimeoutMs } = await this.repos.settings.get();
+    return replyTimeoutMs > 0 ? now + replyTimeoutMs : null;
+  }
+
+  /** Assigns a queued chat; the agent who got it, or undefined (nobody had room, or it is no longer queued). */
+  async assign(chat: ChatRecord, options: RouteOptions = {}): Promise<string | undefined> {
+    for (const agent of await this.order(chat, options)) {
+      const now = this.now();
+      if (await this.repos.chats.assign(chat.id, agent.userId, now, await this.replyDueAt(now))) return agent.userId;
+      const fresh = await this.repos.chats.find(chat.id);
+      if (fresh?.status !== 'queued') return undefined;
+    }
+    return undefined;
+  }
+
+  /** Moves an assigned chat from `fromId` to the next agent by the rule; the new agent, or undefined. */
+  async reassign(chat: ChatRecord, fromId: string, options: RouteOptions & { onlyIfReplyDue?: boolean; missedAgentIds?: string[] }): Promise<string | undefined> {
+    for (const agent of await this.order(chat, { ...options, exclude: [...(options.exclude ?? []), fromId] })) {
+      const now = this.now();
+      const moved = await this.repos.chats.reassign(chat.id, fromId, agent.userId, now, {
+        replyDueAt: await this.replyDueAt(now),
+        ...(options.onlyIfReplyDue ? { onlyIfReplyDue: true } : {}),
+        ...(options.missedAgentIds ? { missedAgentIds: options.missedAgentIds } : {}),
+      });
+      if (moved) return agent.userId;
+      const fresh = await this.repos.chats.find(chat.id);
+      if (fresh?.status !== 'assigned' || fresh.assigneeId !== fromId) return undefined;
+      if (options.onlyIfReplyDue && (fresh.replyDueAt === null || fresh.replyDueAt > now)) return undefined;
+    }
+    return undefined;
+  }
+}

@@ -1,0 +1,52 @@
+import { errors } from '../errors.js';
+import type { ServiceRepositories } from './store/index.js';
+import type { ClosedBy } from './store/chats.js';
+import type { SystemLines } from './announce.js';
+import type { Notifier } from './notify.js';
+import type { ChatQueue } from './queue.js';
+import type { Relay } from './relay.js';
+
+/** Ending a chat. The transcript stays (searchable by agents); the assignee's seat is freed at once. */
+export class ChatClosing {
+  constructor(
+    private readonly repos: ServiceRepositories,
+    private readonly notify: Notifier,
+    private readonly lines: SystemLines,
+    private readonly queue: ChatQueue,
+    private readonly relay: Relay,
+    private readonly now: () => number,
+  ) {}
+
+  async byVisitor(visitorId: string): Promise<void> {
+    const chat = await this.repos.chats.openForVisitor(visitorId);
+    if (!chat) throw errors.notFound('Chat');
+    await this.close(chat.id, 'visitor', 'The visitor ended the chat.');
+  }
+
+  /**
+   * `visitor.close` from an agent. The assignee (or any agent in a chat waiting in the queue) ends
+   * the chat; an invited colleague only leaves it.
+   */
+  async byAgent(agentId: string, agentName: string, chatId: string): Promise<void> {
+    const chat = await this.relay.requireAgentIn(agentId, chatId);
+    if (chat.status === 'assigned' && chat.assigneeId !== agentId) {
+      if (!(await this.repos.chats.uninvite(chatId, agentId))) throw errors.notFound('Chat');
+      this.notify.removed([agentId], chatId, 'left');
+      const fresh = await this.notify.chat(chatId);
+      if (fresh) await this.lines.post(fresh, `${agentName} left the chat.`, false);
+      return;
+    }
+    await this.close(chatId, 'agent', `${agentName} ended the chat.`);
+  }
+
+  /** Closes the chat and tells everyone; false when it was already closed. */
+  async close(chatId: string, by: ClosedBy, line: string): Promise<boolean> {
+    const before = await this.repos.chats.close(chatId, by, this.now());
+    if (!before) return false;
+    const fresh = await this.notify.chat(chatId);
+    if (fresh) await this.lines.post(fresh, line, true);
+    if (before.status === 'assigned') await this.queue.drain();
+    else await this.notify.queuePositions();
+    return true;
+  }
+}

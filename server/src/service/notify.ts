@@ -1,0 +1,68 @@
+import type { DutyStatus, VisitorServerFrame } from '@switchboard/protocol';
+import type { Bus } from '../bus/bus.js';
+import type { ServiceAgentEvent } from '../bus/events.js';
+import type { ServiceRepositories } from './store/index.js';
+import type { ChatRecord } from './store/chats.js';
+import type { StoredChatMessage } from './store/messages.js';
+import { agentMessage, visitorMessage, type ChatViews } from './views.js';
+
+/**
+ * Everything the CS system tells others, after the change is committed: agents through the IM
+ * server ('service.agent' events, which the IM bridge turns into frames), visitors directly
+ * ('visitor.deliver', picked up by whichever node holds the visitor's sockets).
+ */
+export class Notifier {
+  constructor(
+    private readonly bus: Bus,
+    private readonly repos: ServiceRepositories,
+    private readonly views: ChatViews,
+  ) {}
+
+  toAgents(event: ServiceAgentEvent): void {
+    if ('agentIds' in event && event.agentIds.length === 0) return;
+    this.bus.publish('service.agent', event);
+  }
+
+  toVisitor(visitorId: string, frame: VisitorServerFrame): void {
+    this.bus.publish('visitor.deliver', { visitorId, frame });
+  }
+
+  duty(agentId: string, status: DutyStatus, reason?: string): void {
+    this.toAgents({ kind: 'duty', agentId, status, ...(reason ? { reason } : {}) });
+  }
+
+  /**
+   * The chat changed: every agent in it (plus `alsoAgentIds`) gets the new summary, the visitor
+   * the new view. Returns the fresh record.
+   */
+  async chat(chatOrId: ChatRecord | string, alsoAgentIds: readonly string[] = []): Promise<ChatRecord | undefined> {
+    const chat = typeof chatOrId === 'string' ? await this.repos.chats.find(chatOrId) : await this.repos.chats.find(chatOrId.id);
+    if (!chat) return undefined;
+    const [summary, view] = await Promise.all([this.views.summary(chat), this.views.visitorView(chat)]);
+    if (summary) {
+      const agentIds = [...new Set([...summary.agentIds, ...alsoAgentIds])];
+      this.toAgents({ kind: 'chat', agentIds, chat: summary });
+    }
+    this.toVisitor(chat.visitorId, { type: 'v.chat', chat: view });
+    return chat;
+  }
+
+  removed(agentIds: readonly string[], chatId: string, reason: string): void {
+    this.toAgents({ kind: 'chat.removed', agentIds, chatId, reason });
+  }
+
+  /** A stored message: to the agents in the chat, and to the visitor unless it is internal. */
+  async message(chat: ChatRecord, message: StoredChatMessage): Promise<void> {
+    const agentIds = await this.views.agentIds(chat);
+    this.toAgents({ kind: 'message', agentIds, message: agentMessage(message) });
+    if (message.visible) this.toVisitor(chat.visitorId, { type: 'v.message', message: visitorMessage(message) });
+  }
+
+  /** Every queued visitor learns their current place in the queue. */
+  async queuePositions(limit = 500): Promise<void> {
+    const queued = await this.repos.chats.queued(limit);
+    queued.forEach((chat, index) => {
+      this.toVisitor(chat.visitorId, { type: 'v.chat', chat: { id: chat.id, status: 'queued', queuePosition: index + 1, agentName: null, closed: false } });
+    });
+  }
+}

@@ -1,0 +1,119 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { CreateSiteRequest, UpdateSiteRequest, WidgetConfig } from '@switchboard/protocol';
+import { errors } from '../errors.js';
+import type { ServiceRepositories } from './store/index.js';
+import type { SiteRecord } from './store/sites.js';
+import { isUniqueViolation } from './store/util.js';
+
+/** How long a site read for the widget edge is reused (admin changes reach other nodes within this). */
+const CACHE_MS = 3000;
+
+export const DEFAULT_COLOR = '#2563eb';
+export const DEFAULT_GREETING = 'Hi! How can we help you today?';
+
+/**
+ * Widget sites: which pages may embed the widget (allowed origins), how it looks, and its pre-chat
+ * form. "self" in the allowed origins stands for the server's own origin.
+ */
+export class Sites {
+  private readonly cache = new Map<string, { site: SiteRecord | undefined; at: number }>();
+
+  constructor(
+    private readonly repos: ServiceRepositories,
+    private readonly now: () => number,
+  ) {}
+
+  async byKey(siteKey: string): Promise<SiteRecord | undefined> {
+    const now = this.now();
+    const hit = this.cache.get(siteKey);
+    if (hit && now - hit.at < CACHE_MS) return hit.site;
+    const site = await this.repos.sites.findByKey(siteKey);
+    this.cache.set(siteKey, { site, at: now });
+    if (this.cache.size > 10_000) this.cache.clear();
+    return site;
+  }
+
+  /**
+   * True when a page at `origin` may use the site's widget. `selfOrigins` are the origins of this
+   * server (its public URL and the Host the request came to).
+   */
+  originAllowed(site: SiteRecord, origin: string | undefined, selfOrigins: readonly string[]): boolean {
+    if (!origin || origin === 'null') return false;
+    return site.allowedOrigins.some((allowed) => (allowed === 'self' ? selfOrigins.includes(origin) : allowed === origin));
+  }
+
+  /** The public widget settings, with whether anyone is on duty right now. */
+  async widgetConfig(site: SiteRecord): Promise<WidgetConfig> {
+    const [departments, online] = await Promise.all([this.repos.departments.list(), this.repos.agents.anyOnDuty(null)]);
+    return {
+      siteKey: site.siteKey,
+      name: site.name,
+      color: site.color,
+      greeting: site.greeting,
+      preChatEnabled: site.preChatEnabled,
+      preChatFields: site.preChatFields,
+      departments,
+      online,
+    };
+  }
+
+  list(): Promise<SiteRecord[]> {
+    return this.repos.sites.list();
+  }
+
+  async create(request: CreateSiteRequest): Promise<SiteRecord> {
+    const now = this.now();
+    const site: SiteRecord = {
+      id: randomUUID(),
+      siteKey: request.siteKey ?? randomBytes(9).toString('base64url'),
+      name: request.name,
+      allowedOrigins: [...new Set(request.allowedOrigins)],
+      color: request.color ?? DEFAULT_COLOR,
+      greeting: request.greeting ?? DEFAULT_GREETING,
+      preChatEnabled: request.preChatEnabled ?? false,
+      preChatFields: uniqueFields(request.preChatFields ?? []),
+      createdAt: now,
+      updatedAt: now,
+    };
+    try {
+      await this.repos.sites.create(site);
+    } catch (error) {
+      if (isUniqueViolation(error)) throw errors.conflict(`The site key "${site.siteKey}" is taken.`);
+      throw error;
+    }
+    this.cache.delete(site.siteKey);
+    return site;
+  }
+
+  async update(id: string, request: UpdateSiteRequest): Promise<SiteRecord> {
+    const site = await this.repos.sites.update(
+      id,
+      {
+        ...request,
+        ...(request.allowedOrigins ? { allowedOrigins: [...new Set(request.allowedOrigins)] } : {}),
+        ...(request.preChatFields ? { preChatFields: uniqueFields(request.preChatFields) } : {}),
+      },
+      this.now(),
+    );
+    if (!site) throw errors.notFound('Site');
+    this.cache.delete(site.siteKey);
+    return site;
+  }
+
+  async remove(id: string): Promise<void> {
+    const site = await this.repos.sites.find(id);
+    if (!site || !(await this.repos.sites.delete(id))) throw errors.notFound('Site');
+    this.cache.delete(site.siteKey);
+  }
+}
+
+function uniqueFields<T extends { key: string }>(fields: readonly T[]): T[] {
+  const seen = new Set<string>();
+  const unique: T[] = [];
+  for (const field of fields) {
+    if (seen.has(field.key)) throw errors.badRequest(`The pre-chat field "${field.key}" appears twice.`);
+    seen.add(field.key);
+    unique.push(field);
+  }
+  return unique;
+}

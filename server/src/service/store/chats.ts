@@ -1,0 +1,412 @@
+import { sql, type Selectable, type SqlBool, type Transaction } from 'kysely';
+import type { ChatStatus } from '@switchboard/protocol';
+import type { CsChatsTable, ServiceDatabase, ServiceDb } from './schema.js';
+import { affected, containsPattern, isRetryableConflict, parseJson, Rollback } from './util.js';
+
+export type ClosedBy = 'agent' | 'visitor' | 'system';
+
+export interface ChatRecord {
+  id: string;
+  siteId: string;
+  visitorId: string;
+  departmentId: string | null;
+  status: ChatStatus;
+  assigneeId: string | null;
+  queuedAt: number | null;
+  createdAt: number;
+  firstAssignedAt: number | null;
+  assignedAt: number | null;
+  firstResponseAt: number | null;
+  replyDueAt: number | null;
+  missedAgentIds: string[];
+  closedAt: number | null;
+  closedBy: ClosedBy | null;
+  lastSeq: number;
+}
+
+export interface NewChat {
+  id: string;
+  siteId: string;
+  visitorId: string;
+  departmentId: string | null;
+}
+
+/**
+ * Visitor chats and their assignment. Every change of who holds a chat happens in one transaction
+ * together with the agents' load (cs_agents.active_chats), through conditional updates: the chat
+ * row must still be in the expected state and the agent must still be available with room, or
+ * nothing is written. That is what keeps "never assigned twice" and "never over capacity" true
+ * with concurrent arrivals and several nodes on one PostgreSQL. Rows are locked chat first, then
+ * agents in id order, so two transactions never wait on each other in a cycle.
+ */
+export interface ChatRepository {
+  create(chat: NewChat, now: number): Promise<ChatRecord>;
+  find(id: string): Promise<ChatRecord | undefined>;
+  findMany(ids: readonly string[]): Promise<ChatRecord[]>;
+  /** The visitor's chat that is not closed, if any. */
+  openForVisitor(visitorId: string): Promise<ChatRecord | undefined>;
+  forVisitor(visitorId: string, limit: number): Promise<ChatRecord[]>;
+  /** Open chats the agent holds or was invited to. */
+  openForAgent(agentId: string): Promise<ChatRecord[]>;
+  /** Open chats assigned to the agent. */
+  assignedTo(agentId: string): Promise<ChatRecord[]>;
+  /** Queued chats, longest waiter first. */
+  queued(limit: number): Promise<ChatRecord[]>;
+  /** 1-based place in the queue (by queued_at, then id). */
+  queuePosition(chat: ChatRecord): Promise<number | null>;
+  /** queued → assigned to `agentId`, if the chat is still queued and the agent available with room. */
+  assign(chatId: string, agentId: string, now: number, replyDueAt: number | null): Promise<boolean>;
+  /** assigned(from) → assigned(to), if `from` still holds it and `to` is available with room. */
+  reassign(chatId: string, fromId: string, toId: string, now: number, options: { replyDueAt: number | null; onlyIfReplyDue?: boolean; missedAgentIds?: string[] }): Promise<boolean>;
+  /** assigned(from) → queued, at the front (by the chat's start time); optionally into another department. */
+  requeue(chatId: string, fromId: string, now: number, departmentId?: string | null): Promise<boolean>;
+  /** queued → queued in another department. */
+  moveQueued(chatId: string, departmentId: string | null): Promise<boolean>;
+  /** Closes the chat (releasing its assignee's capacity); the record before closing, or undefined if already closed. */
+  close(chatId: string, closedBy: ClosedBy, now: number): Promise<ChatRecord | undefined>;
+  /** An agent replied: no more reply deadline; the first reply time is kept for reports. */
+  replied(chatId: string, now: number): Promise<void>;
+  /** Moves a passed reply deadline (null: drops it). */
+  postponeReply(chatId: string, now: number, replyDueAt: number | null): Promise<boolean>;
+  /** Assigned chats whose reply deadline passed. */
+  replyDue(now: number, limit: number): Promise<ChatRecord[]>;
+  markVisitorRead(chatId: string, seq: number): Promise<void>;
+  /** Invited colleagues per chat, in the order they joined. */
+  inviteesOf(chatIds: readonly string[]): Promise<Map<string, string[]>>;
+  invite(chatId: string, agentId: string, now: number): Promise<boolean>;
+  uninvite(chatId: string, agentId: string): Promise<boolean>;
+  /** Chats created in [from, to), for reports. */
+  createdBetween(from: number, to: number): Promise<ChatRecord[]>;
+  /** Newest first; text matches message bodies, visitor name or email. */
+  search(options: { text?: string | undefined; closedOnly: boolean; before?: number | undefined; limit: number }): Promise<{ chats: ChatRecord[]; hasMore: boolean }>;
+}
+
+type Trx = Transaction<ServiceDatabase>;
+
+export function createChatRepository(db: ServiceDb): ChatRepository {
+  /** Runs a conditional transaction: false when it rolled back on purpose; retried on a PostgreSQL deadlock. */
+  async function attempt(work: (trx: Trx) => Promise<void>): Promise<boolean> {
+    for (let round = 0; ; round += 1) {
+      try {
+        await db.transaction().execute(work);
+        return true;
+      } catch (error) {
+        if (error instanceof Rollback) return false;
+        if (isRetryableConflict(error) && round < 3) continue;
+        throw error;
+      }
+    }
+  }
+
+  async function takeSeat(trx: Trx, agentId: string, now: number): Promise<void> {
+    const result = await trx
+      .updateTable('cs_agents')
+      .set((eb) => ({ active_chats: eb('active_chats', '+', 1), last_assigned_at: now }))
+      .where('user_id', '=', agentId)
+      .where('duty_status', '=', 'available')
+      .whereRef('active_chats', '<', 'max_chats')
+      .executeTakeFirst();
+    if (affected(result) === 0) throw new Rollback();
+  }
+
+  async function freeSeat(trx: Trx, agentId: string): Promise<void> {
+    await trx
+      .updateTable('cs_agents')
+      .set((eb) => ({ active_chats: eb('active_chats', '-', 1) }))
+      .where('user_id', '=', agentId)
+      .where('active_chats', '>', 0)
+      .execute();
+  }
+
+  async function rememberAgent(trx: Trx, chatId: string, agentId: string): Promise<void> {
+    // An invited colleague who becomes the assignee is no longer listed as invited.
+    await trx.deleteFrom('cs_chat_agents').where('chat_id', '=', chatId).where('agent_id', '=', agentId).execute();
+    await trx
+      .updateTable('cs_visitors')
+      .set({ last_agent_id: agentId })
+      .where('id', '=', (eb) => eb.selectFrom('cs_chats').select('visitor_id').where('id', '=', chatId))
+      .execute();
+  }
+
+  return {
+    async create(chat, now) {
+      await db
+        .insertInto('cs_chats')
+        .values({
+          id: chat.id,
+          site_id: chat.siteId,
+          visitor_id: chat.visitorId,
+          department_id: chat.departmentId,
+          status: 'queued',
+          assignee_id: null,
+          queued_at: now,
+          created_at: now,
+          first_assigned_at: null,
+          assigned_at: null,
+          first_response_at: null,
+          reply_due_at: null,
+          missed_agent_ids: '[]',
+          closed_at: null,
+          closed_by: null,
+          last_seq: 0,
+          visitor_read_seq: 0,
+        })
+        .execute();
+      const created = await this.find(chat.id);
+      if (!created) throw new Error('chat row vanished');
+      return created;
+    },
+    async find(id) {
+      const row = await db.selectFrom('cs_chats').selectAll().where('id', '=', id).executeTakeFirst();
+      return row && toChat(row);
+    },
+    async findMany(ids) {
+      if (ids.length === 0) return [];
+      return (await db.selectFrom('cs_chats').selectAll().where('id', 'in', [...ids]).execute()).map(toChat);
+    },
+    async openForVisitor(visitorId) {
+      const row = await db
+        .selectFrom('cs_chats')
+        .selectAll()
+        .where('visitor_id', '=', visitorId)
+        .where('status', '!=', 'closed')
+        .orderBy('created_at', 'desc')
+        .executeTakeFirst();
+      return row && toChat(row);
+    },
+    async forVisitor(visitorId, limit) {
+      const rows = await db.selectFrom('cs_chats').selectAll().where('visitor_id', '=', visitorId).orderBy('created_at', 'desc').limit(limit).execute();
+      return rows.map(toChat);
+    },
+    async openForAgent(agentId) {
+      const rows = await db
+        .selectFrom('cs_chats')
+        .selectAll()
+        .where('status', '!=', 'closed')
+        .where((eb) =>
+          eb.or([
+            eb('assignee_id', '=', agentId),
+            eb('id', 'in', eb.selectFrom('cs_chat_agents').select('chat_id').where('agent_id', '=', agentId)),
+          ]),
+        )
+        .orderBy('created_at')
+        .execute();
+      return rows.map(toChat);
+    },
+    async assignedTo(agentId) {
+      const rows = await db.selectFrom('cs_chats').selectAll().where('assignee_id', '=', agentId).where('status', '=', 'assigned').orderBy('created_at').execute();
+      return rows.map(toChat);
+    },
+    async queued(limit) {
+      const rows = await db.selectFrom('cs_chats').selectAll().where('status', '=', 'queued').orderBy('queued_at').orderBy('id').limit(limit).execute();
+      return rows.map(toChat);
+    },
+    async queuePosition(chat) {
+      if (chat.status !== 'queued' || chat.queuedAt === null) return null;
+      const queuedAt = chat.queuedAt;
+      const row = await db
+        .selectFrom('cs_chats')
+        .select((eb) => eb.fn.countAll<number>().as('ahead'))
+        .where('status', '=', 'queued')
+        .where((eb) => eb.or([eb('queued_at', '<', queuedAt), eb.and([eb('queued_at', '=', queuedAt), eb('id', '<', chat.id)])]))
+        .executeTakeFirstOrThrow();
+      return Number(row.ahead) + 1;
+    },
+    assign(chatId, agentId, now, replyDueAt) {
+      return attempt(async (trx) => {
+        const chat = await trx
+          .updateTable('cs_chats')
+          .set((eb) => ({
+            status: 'assigned',
+            assignee_id: agentId,
+            assigned_at: now,
+            first_assigned_at: eb.fn.coalesce('first_assigned_at', eb.val(now)),
+            queued_at: null,
+            reply_due_at: replyDueAt,
+          }))
+          .where('id', '=', chatId)
+          .where('status', '=', 'queued')
+          .executeTakeFirst();
+        if (affected(chat) === 0) throw new Rollback();
+        await takeSeat(trx, agentId, now);
+        await rememberAgent(trx, chatId, agentId);
+      });
+    },
+    reassign(chatId, fromId, toId, now, options) {
+      if (fromId === toId) return Promise.resolve(false);
+      return attempt(async (trx) => {
+        let query = trx
+          .updateTable('cs_chats')
+          .set({
+            assignee_id: toId,
+            assigned_at: now,
+            reply_due_at: options.replyDueAt,
+            ...(options.missedAgentIds ? { missed_agent_ids: JSON.stringify(options.missedAgentIds) } : {}),
+          })
+          .where('id', '=', chatId)
+          .where('status', '=', 'assigned')
+          .where('assignee_id', '=', fromId);
+        if (options.onlyIfReplyDue) query = query.where('reply_due_at', '<=', now);
+        if (affected(await query.executeTakeFirst()) === 0) throw new Rollback();
+        // Agents in id order (see the interface comment).
+        if (fromId < toId) {
+          await freeSeat(trx, fromId);
+          await takeSeat(trx, toId, now);
+        } else {
+          await takeSeat(trx, toId, now);
+          await freeSeat(trx, fromId);
+        }
+        await rememberAgent(trx, chatId, toId);
+      });
+    },
+    requeue(chatId, fromId, _now, departmentId) {
+      return attempt(async (trx) => {
+        const result = await trx
+          .updateTable('cs_chats')
+          .set((eb) => ({
+            status: 'queued',
+            assignee_id: null,
+            assigned_at: null,
+            reply_due_at: null,
+            queued_at: eb.ref('created_at'),
+            ...(departmentId !== undefined ? { department_id: departmentId } : {}),
+          }))
+          .where('id', '=', chatId)
+          .where('status', '=', 'assigned')
+          .where('assignee_id', '=', fromId)
+          .executeTakeFirst();
+        if (affected(result) === 0) throw new Rollback();
+        await freeSeat(trx, fromId);
+      });
+    },
+    async moveQueued(chatId, departmentId) {
+      const result = await db.updateTable('cs_chats').set({ department_id: departmentId }).where('id', '=', chatId).where('status', '=', 'queued').executeTakeFirst();
+      return affected(result) > 0;
+    },
+    async close(chatId, closedBy, now) {
+      for (let round = 0; round < 5; round += 1) {
+        const chat = await this.find(chatId);
+        if (!chat || chat.status === 'closed') return undefined;
+        const done = await attempt(async (trx) => {
+          let query = trx
+            .updateTable('cs_chats')
+            .set({ status: 'closed', closed_at: now, closed_by: closedBy, queued_at: null, reply_due_at: null })
+            .where('id', '=', chatId)
+            .where('status', '=', chat.status);
+          query = chat.assigneeId === null ? query.where('assignee_id', 'is', null) : query.where('assignee_id', '=', chat.assigneeId);
+          if (affected(await query.executeTakeFirst()) === 0) throw new Rollback();
+          if (chat.status === 'assigned' && chat.assigneeId) await freeSeat(trx, chat.assigneeId);
+        });
+        if (done) return chat;
+      }
+      return undefined;
+    },
+    async replied(chatId, now) {
+      await db
+        .updateTable('cs_chats')
+        .set((eb) => ({ reply_due_at: null, first_response_at: eb.fn.coalesce('first_response_at', eb.val(now)) }))
+        .where('id', '=', chatId)
+        .execute();
+    },
+    async postponeReply(chatId, now, replyDueAt) {
+      const result = await db
+        .updateTable('cs_chats')
+        .set({ reply_due_at: replyDueAt })
+        .where('id', '=', chatId)
+        .where('status', '=', 'assigned')
+        .where('reply_due_at', '<=', now)
+        .executeTakeFirst();
+      return affected(result) > 0;
+    },
+    async replyDue(now, limit) {
+      const rows = await db
+        .selectFrom('cs_chats')
+        .selectAll()
+        .where('status', '=', 'assigned')
+        .where('reply_due_at', '<=', now)
+        .orderBy('reply_due_at')
+        .limit(limit)
+        .execute();
+      return rows.map(toChat);
+    },
+    async markVisitorRead(chatId, seq) {
+      await db
+        .updateTable('cs_chats')
+        .set((eb) => ({ visitor_read_seq: eb.fn('min', [eb.val(seq), eb.ref('last_seq')]) }))
+        .where('id', '=', chatId)
+        .where('visitor_read_seq', '<', seq)
+        .execute();
+    },
+    async inviteesOf(chatIds) {
+      const map = new Map<string, string[]>();
+      if (chatIds.length === 0) return map;
+      const rows = await db.selectFrom('cs_chat_agents').selectAll().where('chat_id', 'in', [...chatIds]).orderBy('joined_at').execute();
+      for (const row of rows) {
+        const list = map.get(row.chat_id);
+        if (list) list.push(row.agent_id);
+        else map.set(row.chat_id, [row.agent_id]);
+      }
+      return map;
+    },
+    async invite(chatId, agentId, now) {
+      const result = await db
+        .insertInto('cs_chat_agents')
+        .values({ chat_id: chatId, agent_id: agentId, role: 'invited', joined_at: now })
+        .onConflict((oc) => oc.columns(['chat_id', 'agent_id']).doNothing())
+        .executeTakeFirst();
+      return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
+    },
+    async uninvite(chatId, agentId) {
+      return affected(await db.deleteFrom('cs_chat_agents').where('chat_id', '=', chatId).where('agent_id', '=', agentId).executeTakeFirst()) > 0;
+    },
+    async createdBetween(from, to) {
+      const rows = await db.selectFrom('cs_chats').selectAll().where('created_at', '>=', from).where('created_at', '<', to).execute();
+      return rows.map(toChat);
+    },
+    async search({ text, closedOnly, before, limit }) {
+      let query = db.selectFrom('cs_chats').selectAll('cs_chats');
+      if (closedOnly) query = query.where('cs_chats.status', '=', 'closed');
+      if (before !== undefined) query = query.where('cs_chats.created_at', '<', before);
+      if (text) {
+        const pattern = containsPattern(text);
+        const like = (column: string) => sql<SqlBool>`lower(${sql.ref(column)}) like ${pattern} escape '!'`;
+        query = query.where((eb) =>
+          eb.or([
+            eb('cs_chats.id', 'in', eb.selectFrom('cs_chat_messages').select('cs_chat_messages.chat_id').where(like('cs_chat_messages.body'))),
+            eb(
+              'cs_chats.visitor_id',
+              'in',
+              eb
+                .selectFrom('cs_visitors')
+                .select('cs_visitors.id')
+                .where((inner) => inner.or([like('cs_visitors.name'), like('cs_visitors.email')])),
+            ),
+          ]),
+        );
+      }
+      const rows = await query.orderBy('cs_chats.created_at', 'desc').orderBy('cs_chats.id', 'desc').limit(limit + 1).execute();
+      return { chats: rows.slice(0, limit).map(toChat), hasMore: rows.length > limit };
+    },
+  };
+}
+
+export function toChat(row: Selectable<CsChatsTable>): ChatRecord {
+  return {
+    id: row.id,
+    siteId: row.site_id,
+    visitorId: row.visitor_id,
+    departmentId: row.department_id,
+    status: row.status as ChatStatus,
+    assigneeId: row.assignee_id,
+    queuedAt: row.queued_at,
+    createdAt: row.created_at,
+    firstAssignedAt: row.first_assigned_at,
+    assignedAt: row.assigned_at,
+    firstResponseAt: row.first_response_at,
+    replyDueAt: row.reply_due_at,
+    missedAgentIds: parseJson<string[]>(row.missed_agent_ids, []),
+    closedAt: row.closed_at,
+    closedBy: row.closed_by as ClosedBy | null,
+    lastSeq: row.last_seq,
+  };
+}

@@ -1,0 +1,124 @@
+import { randomUUID } from 'node:crypto';
+import type { Selectable } from 'kysely';
+import type { ChatAuthor, ChatMessage } from '@switchboard/protocol';
+import type { CsChatMessagesTable, ServiceDb } from './schema.js';
+import { isUniqueViolation } from './util.js';
+
+export interface StoredChatMessage extends ChatMessage {
+  /** False for internal notes and agent-only system lines: the visitor never receives them. */
+  visible: boolean;
+}
+
+export interface NewChatMessage {
+  chatId: string;
+  author: ChatAuthor;
+  agentId: string | null;
+  authorName: string | null;
+  /** "v:<visitorId>" or "a:<agentId>" when the message carries a client id. */
+  senderKey: string | null;
+  clientId: string | null;
+  body: string;
+  visible: boolean;
+}
+
+export type ChatAppendOutcome =
+  | { status: 'stored'; message: StoredChatMessage }
+  /** The same sender already stored this client id in this chat: the original, nothing written. */
+  | { status: 'duplicate'; message: StoredChatMessage }
+  /** The chat does not exist or is closed. */
+  | { status: 'closed' }
+  /** The sender used this client id in another chat. */
+  | { status: 'client_id_reused' };
+
+export interface ChatMessageRepository {
+  /** Stores the message with the chat's next sequence number (gapless: taken under the chat's row lock). */
+  append(message: NewChatMessage, now: number, options?: { allowClosed?: boolean }): Promise<ChatAppendOutcome>;
+  /** Messages with seq < before (or the newest), ascending; one extra row tells whether more exist. */
+  before(chatId: string, before: number | undefined, limit: number, visibleOnly: boolean): Promise<{ messages: StoredChatMessage[]; hasMore: boolean }>;
+  /** The message with each chat's last seq. */
+  lastOf(chats: readonly { id: string; lastSeq: number }[]): Promise<Map<string, StoredChatMessage>>;
+}
+
+export function createChatMessageRepository(db: ServiceDb): ChatMessageRepository {
+  async function appendOnce(message: NewChatMessage, now: number, allowClosed: boolean): Promise<ChatAppendOutcome> {
+    return db.transaction().execute(async (trx) => {
+      if (message.senderKey && message.clientId) {
+        const existing = await trx
+          .selectFrom('cs_chat_messages')
+          .selectAll()
+          .where('sender_key', '=', message.senderKey)
+          .where('client_id', '=', message.clientId)
+          .executeTakeFirst();
+        if (existing) return existing.chat_id === message.chatId ? { status: 'duplicate', message: toChatMessage(existing) } : { status: 'client_id_reused' };
+      }
+      let bump = trx
+        .updateTable('cs_chats')
+        .set((eb) => ({ last_seq: eb('last_seq', '+', 1) }))
+        .where('id', '=', message.chatId);
+      if (!allowClosed) bump = bump.where('status', '!=', 'closed');
+      const chat = await bump.returning('last_seq').executeTakeFirst();
+      if (!chat) return { status: 'closed' };
+      const row: CsChatMessagesTable = {
+        id: randomUUID(),
+        chat_id: message.chatId,
+        seq: Number(chat.last_seq),
+        author: message.author,
+        agent_id: message.agentId,
+        author_name: message.authorName,
+        sender_key: message.senderKey,
+        client_id: message.clientId,
+        body: message.body,
+        visible: message.visible ? 1 : 0,
+        created_at: now,
+      };
+      await trx.insertInto('cs_chat_messages').values(row).execute();
+      return { status: 'stored', message: toChatMessage(row) };
+    });
+  }
+
+  return {
+    async append(message, now, options = {}) {
+      try {
+        return await appendOnce(message, now, options.allowClosed ?? false);
+      } catch (error) {
+        // The same client id stored concurrently (another node, a resend): the retry finds it.
+        if (!isUniqueViolation(error)) throw error;
+        return appendOnce(message, now, options.allowClosed ?? false);
+      }
+    },
+    async before(chatId, before, limit, visibleOnly) {
+      let query = db.selectFrom('cs_chat_messages').selectAll().where('chat_id', '=', chatId);
+      if (before !== undefined) query = query.where('seq', '<', before);
+      if (visibleOnly) query = query.where('visible', '=', 1);
+      const rows = await query.orderBy('seq', 'desc').limit(limit + 1).execute();
+      return { messages: rows.slice(0, limit).reverse().map(toChatMessage), hasMore: rows.length > limit };
+    },
+    async lastOf(chats) {
+      const map = new Map<string, StoredChatMessage>();
+      const withMessages = chats.filter((chat) => chat.lastSeq > 0);
+      if (withMessages.length === 0) return map;
+      const rows = await db
+        .selectFrom('cs_chat_messages')
+        .selectAll()
+        .where((eb) => eb.or(withMessages.map((chat) => eb.and([eb('chat_id', '=', chat.id), eb('seq', '=', chat.lastSeq)]))))
+        .execute();
+      for (const row of rows) map.set(row.chat_id, toChatMessage(row));
+      return map;
+    },
+  };
+}
+
+export function toChatMessage(row: Selectable<CsChatMessagesTable>): StoredChatMessage {
+  return {
+    id: row.id,
+    chatId: row.chat_id,
+    seq: Number(row.seq),
+    author: row.author as ChatAuthor,
+    agentId: row.agent_id,
+    authorName: row.author_name,
+    clientId: row.client_id,
+    body: row.body,
+    createdAt: Number(row.created_at),
+    visible: row.visible === 1,
+  };
+}
