@@ -63,7 +63,7 @@ export const en = {
   'chat.empty.body': 'Choose a conversation or a colleague on the left to start chatting.',
   'chat.back': 'Back to conversations',
   'chat.settings': 'Group settings',
-  'chat.messages': 'Messages',
+  'chat.messages': 'Chat history',
   'chat.loadingOlder': 'Loading older messages…',
   'chat.loadOlderFailed': 'Could not load older messages.',
   'chat.retry': 'Retry',
@@ -82,7 +82,7 @@ export const en = {
   'chat.loadFailed': 'Could not load messages.',
   'chat.notFound': 'This conversation is not available.',
 
-  'message.actions': 'Message actions',
+  'message.actions': 'More actions',
   'message.edit': 'Edit',
   'message.delete': 'Delete',
   'message.copy': 'Copy text',

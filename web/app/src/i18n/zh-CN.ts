@@ -60,7 +60,7 @@ export const zhCN: Messages = {
   'chat.empty.body': '在左侧选择一个会话或一位同事开始聊天。',
   'chat.back': '返回会话列表',
   'chat.settings': '群组设置',
-  'chat.messages': '消息',
+  'chat.messages': '聊天记录',
   'chat.loadingOlder': '正在加载更早的消息…',
   'chat.loadOlderFailed': '无法加载更早的消息。',
   'chat.retry': '重试',
@@ -79,7 +79,7 @@ export const zhCN: Messages = {
   'chat.loadFailed': '无法加载消息。',
   'chat.notFound': '此会话不可用。',
 
-  'message.actions': '消息操作',
+  'message.actions': '更多操作',
   'message.edit': '编辑',
   'message.delete': '删除',
   'message.copy': '复制文本',
