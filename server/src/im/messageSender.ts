@@ -17,6 +17,8 @@ interface Pending {
 }
 
 const MAX_BATCH = 500;
+/** Most sends of failed commits remembered for recovery (see recoverUncertain). */
+const MAX_UNCERTAIN = 10_000;
 
 /**
  * Store then forward (patent step g). Sends queue up while a transaction is in flight and are
@@ -28,6 +30,10 @@ export class MessageSender {
   private queue: Pending[] = [];
   private flushing = false;
   private idle: (() => void)[] = [];
+  /** Sends of batches whose commit failed: stored or not, nobody knows yet. */
+  private readonly uncertain = new Map<string, AppendRequest>();
+  /** Sends that recovery found stored and delivered: a resend failing again must not make them uncertain anew. */
+  private readonly recovered = new Set<string>();
 
   constructor(
     private readonly repos: ImRepositories,
@@ -94,12 +100,64 @@ export class MessageSender {
         const failure = toAppError(error);
         const retryable = failure.code === 'internal' ? errors.unavailable('The message could not be stored; resend it.') : failure;
         for (const pending of batch) pending.reject(retryable);
+        this.rememberUncertain(batch);
         continue;
+      }
+      for (const { message, recipients } of await this.recoverUncertain(batch, outcomes)) {
+        this.bus.publish('deliver', { recipients: { userIds: recipients }, frame: { type: 'message', message } });
       }
       batch.forEach((pending, index) => this.settle(pending, outcomes[index]));
     }
     this.flushing = false;
     for (const resolve of this.idle.splice(0)) resolve();
+  }
+
+  /**
+   * A commit can fail after the database applied it: the connection drops while COMMIT is being
+   * answered. Its senders are told `unavailable` and resend; the resend finds the message stored
+   * and is acked as a duplicate, and duplicates are not delivered, so members who stayed connected
+   * would never get it live. So the sends of a failed batch are remembered, and after the next
+   * commit that succeeds, before its own messages go out, those found stored are delivered (in
+   * seq order, which is before the new batch's).
+   */
+  private async recoverUncertain(batch: readonly Pending[], outcomes: readonly (AppendOutcome | undefined)[]): Promise<{ message: Message; recipients: string[] }[]> {
+    if (this.uncertain.size === 0) return [];
+    // A resend in this batch settles its own case: stored now (delivered by settle as usual), or
+    // found stored already, by the uncertain commit, and never delivered.
+    const storedBefore = new Map<string, AppendRequest>();
+    batch.forEach((pending, index) => {
+      const key = uncertainKey(pending.request);
+      if (this.uncertain.delete(key) && outcomes[index]?.status === 'duplicate') storedBefore.set(key, pending.request);
+    });
+    try {
+      const messages = await this.repos.messages.findByClientIds([...this.uncertain.values(), ...storedBefore.values()]);
+      const recipients = new Map<string, string[]>();
+      for (const message of messages) {
+        if (!recipients.has(message.conversationId)) recipients.set(message.conversationId, await this.repos.conversations.memberIds(message.conversationId));
+      }
+      this.uncertain.clear();
+      for (const message of messages) remember(this.recovered, uncertainKey(message), MAX_UNCERTAIN);
+      return messages.sort((a, b) => a.seq - b.seq).map((message) => ({ message, recipients: recipients.get(message.conversationId) ?? [] }));
+    } catch (error) {
+      // Unreachable again: try after the next successful commit.
+      this.onError(error);
+      for (const [key, request] of storedBefore) this.uncertain.set(key, request);
+      return [];
+    }
+  }
+
+  private rememberUncertain(batch: readonly Pending[]): void {
+    for (const { request } of batch) {
+      const key = uncertainKey(request);
+      if (this.recovered.has(key)) continue;
+      this.uncertain.delete(key);
+      this.uncertain.set(key, request);
+    }
+    // Bounded: a long outage fails many batches, and the oldest are the least likely to matter.
+    for (const key of this.uncertain.keys()) {
+      if (this.uncertain.size <= MAX_UNCERTAIN) break;
+      this.uncertain.delete(key);
+    }
   }
 
   private settle(pending: Pending, outcome: AppendOutcome | undefined): void {
@@ -117,5 +175,19 @@ export class MessageSender {
     }
     pending.resolve({ message: outcome.message, duplicate: false });
     this.bus.publish('deliver', { recipients: { userIds: outcome.recipients }, frame: { type: 'message', message: outcome.message } });
+  }
+}
+
+function uncertainKey(request: { senderId: string; clientId: string }): string {
+  return `${request.senderId}:${request.clientId}`;
+}
+
+/** Adds to an insertion-ordered set that forgets its oldest entries beyond `max`. */
+function remember(set: Set<string>, key: string, max: number): void {
+  set.delete(key);
+  set.add(key);
+  for (const oldest of set) {
+    if (set.size <= max) break;
+    set.delete(oldest);
   }
 }

@@ -31,6 +31,8 @@ export interface MessageRepository {
   /** Messages with seq > after, ascending. */
   after(conversationId: string, after: number, limit: number): Promise<{ messages: Message[]; hasMore: boolean }>;
   find(conversationId: string, messageId: string): Promise<Message | undefined>;
+  /** The stored messages with these (sender, client id) pairs; pairs never stored are left out. */
+  findByClientIds(requests: readonly { senderId: string; clientId: string }[]): Promise<Message[]>;
   edit(conversationId: string, messageId: string, body: string, now: number): Promise<Message | undefined>;
   markDeleted(conversationId: string, messageId: string, now: number): Promise<Message | undefined>;
 }
@@ -149,6 +151,10 @@ export function createMessageRepository(db: Kysely<Database>, dialect: 'sqlite' 
       const row = await db.selectFrom('messages').selectAll().where('id', '=', messageId).where('conversation_id', '=', conversationId).executeTakeFirst();
       return row && toMessage(row);
     },
+    async findByClientIds(requests) {
+      const found = await findExisting(db, requests);
+      return requests.flatMap((request) => found.get(idempotencyKey(request)) ?? []);
+    },
     async edit(conversationId, messageId, body, now) {
       await db
         .updateTable('messages')
@@ -171,7 +177,7 @@ export function createMessageRepository(db: Kysely<Database>, dialect: 'sqlite' 
   };
 }
 
-async function findExisting(trx: Transaction<Database>, requests: readonly AppendRequest[]): Promise<Map<string, Message>> {
+async function findExisting(trx: Kysely<Database>, requests: readonly { senderId: string; clientId: string }[]): Promise<Map<string, Message>> {
   const clientIds = [...new Set(requests.map((request) => request.clientId))];
   const found = new Map<string, Message>();
   for (let i = 0; i < clientIds.length; i += INSERT_CHUNK) {
@@ -181,7 +187,7 @@ async function findExisting(trx: Transaction<Database>, requests: readonly Appen
   return found;
 }
 
-function idempotencyKey(request: AppendRequest): string {
+function idempotencyKey(request: { senderId: string; clientId: string }): string {
   return `${request.senderId}:${request.clientId}`;
 }
 
