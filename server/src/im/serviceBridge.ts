@@ -94,6 +94,11 @@ export class ServiceBridge {
     this.graceTimers.set(agentId, timer);
   }
 
+  /** True while the agent's grace period runs (their last socket closed, no reconnect yet). */
+  isLeaving(agentId: string): boolean {
+    return this.graceTimers.has(agentId);
+  }
+
   /**
    * Stops without reporting anyone gone: after a restart agents reconnect, and those who do not
    * are put off duty when their lease runs out.

@@ -35,7 +35,7 @@ export class ChatViews {
           status: chat.status,
           visitor: visitorInfo(visitor),
           agentIds: agentIdsOf(chat, invitees.get(chat.id) ?? []),
-          assigneeId: chat.status === 'assigned' ? chat.assigneeId : null,
+          assigneeId: chat.assigneeId,
           lastSeq: chat.lastSeq,
           lastMessage: last ? agentMessage(last) : null,
           createdAt: chat.createdAt,
@@ -47,7 +47,7 @@ export class ChatViews {
     });
   }
 
-  /** Every agent in the chat: the assignee first, then invited colleagues. */
+  /** Every agent in the chat: the assignee (for a closed chat: the last one) first, then invited colleagues. */
   async agentIds(chat: ChatRecord): Promise<string[]> {
     const invitees = await this.repos.chats.inviteesOf([chat.id]);
     return agentIdsOf(chat, invitees.get(chat.id) ?? []);
@@ -69,7 +69,7 @@ export class ChatViews {
 }
 
 function agentIdsOf(chat: ChatRecord, invitees: readonly string[]): string[] {
-  const assignee = chat.status === 'assigned' ? chat.assigneeId : null;
+  const assignee = chat.assigneeId;
   return [...(assignee ? [assignee] : []), ...invitees.filter((id) => id !== assignee)];
 }
 
