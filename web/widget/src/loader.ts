@@ -65,7 +65,7 @@ function boot(script: HTMLScriptElement): void {
   // Open, so tests (and assistive tools) can reach inside; the page's CSS still cannot.
   const root = element.attachShadow({ mode: 'open' });
   adoptStyles(root, LAUNCHER_CSS);
-  const badge = h('span', { class: 'badge', 'data-testid': 'sb-unread', hidden: true });
+  const badge = h('span', { class: 'badge', id: 'sb-unread', 'data-testid': 'sb-unread', hidden: true });
   const state = h('span', { class: 'state', 'aria-hidden': 'true', hidden: true });
   const launcher = h(
     'button',
@@ -97,6 +97,8 @@ function boot(script: HTMLScriptElement): void {
       badge.hidden = count <= 0;
       badge.textContent = count > 9 ? '9+' : String(count);
       badge.setAttribute('aria-label', format(t.unread, { n: count }));
+      if (count > 0) launcher.setAttribute('aria-describedby', 'sb-unread');
+      else launcher.removeAttribute('aria-describedby');
     },
     setConfig(config) {
       host.config = config;

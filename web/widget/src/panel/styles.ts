@@ -32,7 +32,7 @@ animation:sb-in .18s ease-out;text-align:left;box-sizing:border-box}
 .btn{padding:9px 14px;border-radius:10px;font-weight:600;font-size:14px;background:var(--soft);color:var(--ink)}
 .btn.primary{background:var(--sb-color);color:var(--sb-on-color)}
 .btn.primary:hover{filter:brightness(1.06)}
-.btn.primary:disabled{opacity:.6;cursor:default}
+.btn.primary[aria-disabled=true]{opacity:.6;cursor:default}
 .btn.ghost{background:#fff;box-shadow:inset 0 0 0 1px var(--line)}
 .btn.ghost:hover{background:var(--soft)}
 .btn.danger{background:#dc2626;color:#fff}

@@ -150,6 +150,9 @@ export class PanelView {
       if (!this.confirm.hidden) this.askEnd(false);
       else this.close();
     });
+    host.launcher.addEventListener('keydown', (event) => {
+      if (event.key === 'Escape' && this.isOpen) this.close();
+    });
     controller.subscribe(() => this.render());
     this.render();
   }
@@ -342,6 +345,9 @@ export class PanelView {
     const config = model.config;
     const phase = model.phase;
     this.el.dataset.phase = phase;
+    // Whether focus is in the panel now: a step that is replaced below must hand it on, not drop it.
+    const active = this.host.root.activeElement;
+    const hadFocus = this.isOpen && active !== null && this.el.contains(active);
 
     this.loading.replaceChildren(h('span', { class: 'spinner', 'aria-hidden': 'true' }), t(this.controller.failedAttempts >= 3 ? 'conn.unreachable' : 'conn.connecting'));
     if (!config) {
@@ -389,11 +395,17 @@ export class PanelView {
     if (sections.length !== this.body.children.length || sections.some((section, index) => this.body.children[index] !== section)) this.body.replaceChildren(...sections);
     this.startError.textContent = this.controller.startError ? t(this.controller.startError) : '';
     this.startError.hidden = !this.controller.startError;
-    this.offlineSubmit.disabled = this.controller.offlineSending;
+    // aria-disabled, not disabled: a disabled button drops focus, and the visitor's place with it.
+    this.offlineSubmit.setAttribute('aria-disabled', String(this.controller.offlineSending));
     this.offlineSubmit.textContent = t(this.controller.offlineSending ? 'form.sending' : 'offline.submit');
     this.offlineError.textContent = this.controller.offlineError ? t(this.controller.offlineError) : '';
     this.offlineError.hidden = !this.controller.offlineError;
     this.thanksText.textContent = t('offline.thanks', { email: model.offlineEmail });
+    if (phase === 'offline-sent') {
+      // Sent: a second message starts empty (name and email stay).
+      const message = this.offlineFields.find((field) => field.def.key === 'message');
+      if (message) message.input.value = '';
+    }
     this.composer.hidden = !(phase === 'chat' || (phase === 'intro' && !showPrechat));
     this.closedBar.hidden = phase !== 'closed';
 
@@ -417,7 +429,6 @@ export class PanelView {
     if (showLog) this.renderLog();
 
     if (phase !== this.lastPhase) {
-      const hadFocus = this.isOpen && this.host.root.activeElement !== null && this.host.root.activeElement !== this.host.launcher;
       this.lastPhase = phase;
       if (hadFocus) requestAnimationFrame(() => this.focusPrimary());
     }
