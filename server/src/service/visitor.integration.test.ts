@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
+import type { Kysely } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { LIMITS, newClientId, VISITOR_PROTOCOL_VERSION } from '@switchboard/protocol';
 import { serviceKit } from '../test/serviceKit.js';
 import { startTestServer, TEST_STORES, type TestServer } from '../test/testServer.js';
 import { TestVisitor } from '../test/testVisitor.js';
+import type { ServiceDatabase } from './store/schema.js';
 
 /** Waits until `check` holds, re-checking on a short interval, failing after the deadline. */
 async function until(check: () => Promise<boolean>, what: string, timeoutMs = 5000): Promise<void> {
@@ -134,7 +136,7 @@ describe.each(TEST_STORES)('visitors on %s', (store) => {
     expect(everything).not.toContain(token);
     expect(everything).not.toContain(hash);
 
-    const row = await (server.node.store.db as unknown as import('kysely').Kysely<import('./store/schema.js').ServiceDatabase>)
+    const row = await (server.node.store.db as unknown as Kysely<ServiceDatabase>)
       .selectFrom('cs_visitors')
       .selectAll()
       .where('id', '=', visitorId)

@@ -42,7 +42,6 @@ export function serviceKit(server: TestServer) {
   /** A visitor who starts a chat with a first message; resolves with the chat view after routing. */
   async function visitorChat(name: string, options: { message?: string; departmentId?: string; email?: string } = {}): Promise<{ visitor: TestVisitor; chat: VisitorChatView }> {
     const visitor = await server.visitor();
-    const answer = visitor.next('v.chat');
     const ok = await visitor.request({
       type: 'v.start',
       name,
@@ -52,7 +51,10 @@ export function serviceKit(server: TestServer) {
       clientId: newClientId(),
     });
     if (ok.type !== 'v.ok') throw new Error(`v.start failed: ${JSON.stringify(ok)}`);
-    return { visitor, chat: (await answer).chat };
+    // The answer to v.start is the v.chat right before its v.ok (queue updates may come earlier).
+    const chat = visitor.received('v.chat').at(-1)?.chat;
+    if (!chat) throw new Error('v.start answered without v.chat');
+    return { visitor, chat };
   }
 
   /** The visitor.chat frame that shows `name`'s chat assigned to this agent. */
