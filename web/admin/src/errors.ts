@@ -64,8 +64,15 @@ export function zodFieldErrors<F extends string>(t: T, error: ZodError, fields: 
   return result;
 }
 
-function localizeIssue(t: T, field: string, issue: ZodError['issues'][number]): string {
+/** One zod issue in the current language (numbers, lists and formats get their own phrasing). */
+export function localizeIssue(t: T, field: string, issue: ZodError['issues'][number]): string {
   if (field === 'username') return t('validation.username');
+  if (issue.code === 'invalid_type' && issue.expected === 'number') return t('validation.number');
+  if ((issue.code === 'too_small' || issue.code === 'too_big') && (issue.origin === 'number' || issue.origin === 'int')) {
+    return issue.code === 'too_small' ? t('validation.numberMin', { min: Number(issue.minimum) }) : t('validation.numberMax', { max: Number(issue.maximum) });
+  }
+  if (issue.code === 'invalid_type' && (issue.expected === 'int' || issue.expected === 'integer')) return t('validation.integer');
+  if (issue.code === 'too_big' && issue.origin === 'array') return t('validation.tooMany', { max: Number(issue.maximum) });
   if (issue.code === 'too_small') {
     const min = Number(issue.minimum);
     if (field === 'roles') return t('validation.rolesRequired');

@@ -8,11 +8,25 @@
  */
 import type { Permission } from '@switchboard/protocol';
 import type { AdminSection } from './types';
+import { agentsSection } from './agents';
+import { departmentsSection } from './departments';
+import { offlineSection } from './offline';
+import { reportsSection } from './reports';
+import { routingSection } from './routing';
+import { sitesSection } from './sites';
 import { usersSection } from './users';
 
 export { NAV_GROUPS, type AdminSection, type NavGroupId, type SectionProps } from './types';
 
-export const SECTIONS: readonly AdminSection[] = [usersSection];
+export const SECTIONS: readonly AdminSection[] = [
+  usersSection,
+  routingSection,
+  agentsSection,
+  departmentsSection,
+  sitesSection,
+  offlineSection,
+  reportsSection,
+];
 
 /** The sections a user with these permissions may open, in registry order. */
 export function sectionsFor(permissions: readonly Permission[]): AdminSection[] {
