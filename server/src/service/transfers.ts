@@ -31,7 +31,7 @@ export class Transfers {
     if (to.kind === 'agent') {
       if (to.agentId === holder) throw errors.badRequest('The chat is already with that agent.');
       const target = await this.repos.agents.find(to.agentId);
-      if (!target) throw errors.notFound('Agent');
+      if (!target) throw errors.conflict('That colleague is not on customer-service duty.');
       const now = this.now();
       const replyDueAt = await this.router.replyDueAt(now);
       const moved = holder
@@ -66,8 +66,7 @@ export class Transfers {
     const chat = await this.relay.requireAgentIn(agentId, chatId);
     if (colleagueId === agentId || colleagueId === chat.assigneeId) throw errors.badRequest('That agent is already in the chat.');
     const colleague = await this.repos.agents.find(colleagueId);
-    if (!colleague) throw errors.notFound('Agent');
-    if (colleague.dutyStatus === 'off') throw new AppError('conflict', `${colleague.displayName} is not on customer-service duty.`);
+    if (!colleague || colleague.dutyStatus === 'off') throw new AppError('conflict', `${colleague?.displayName ?? 'That colleague'} is not on customer-service duty.`);
     if (!(await this.repos.chats.invite(chatId, colleagueId, this.now()))) throw errors.conflict(`${colleague.displayName} is already in the chat.`);
     const fresh = await this.notify.chat(chatId, [colleagueId]);
     if (fresh) await this.lines.post(fresh, `${agentName} invited ${colleague.displayName}.`, false);
