@@ -7,7 +7,11 @@ async function main(): Promise<void> {
   const args = new Set(process.argv.slice(2));
   const config = parseConfig();
   const node = await startSwitchboard(config);
-  const logins = await seedIfEmpty(node.im.accounts, config.adminPassword, !args.has('--no-demo'));
+  const logins = await seedIfEmpty(node.im.accounts, config.adminPassword, !args.has('--no-demo'), {
+    ensureAgent: async (userId, displayName) => {
+      await node.service.repos.agents.ensure(userId, displayName, Date.now());
+    },
+  });
 
   const base = config.publicUrl?.replace(/\/$/, '') ?? node.url;
   const lines = [

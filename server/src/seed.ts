@@ -14,15 +14,25 @@ const DEMO_PEOPLE: { username: string; displayName: string; roles: Role[] }[] = 
   { username: 'dave', displayName: 'Dave Employee', roles: ['employee'] },
 ];
 
-/** On an empty database: the first admin and, unless disabled, a demo workspace. Returns the new logins. */
-export async function seedIfEmpty(accounts: AccountService, adminPassword: string | undefined, withDemo: boolean): Promise<SeededLogin[]> {
+/** What the seed needs of the customer-service system: make a user a CS agent (default priority and capacity). */
+export interface AgentSeeder {
+  ensureAgent(userId: string, displayName: string): Promise<void>;
+}
+
+/**
+ * On an empty database: the first admin and, unless disabled, a demo workspace whose agents (alice,
+ * bob) are CS agents with defaults (the demo site, its "General" department and the routing
+ * settings are created by the CS system on first start). Returns the new logins.
+ */
+export async function seedIfEmpty(accounts: AccountService, adminPassword: string | undefined, withDemo: boolean, service?: AgentSeeder): Promise<SeededLogin[]> {
   const admin = await accounts.ensureAdmin(adminPassword);
   if (!admin.created) return [];
   const logins: SeededLogin[] = [{ username: 'admin', password: admin.generatedPassword ?? '(from SWITCHBOARD_ADMIN_PASSWORD)', roles: ['admin'] }];
   if (!withDemo) return logins;
   for (const person of DEMO_PEOPLE) {
     const password = randomPassword();
-    await accounts.create(null, { ...person, password });
+    const user = await accounts.create(null, { ...person, password });
+    if (service && person.roles.includes('agent')) await service.ensureAgent(user.id, user.displayName);
     logins.push({ username: person.username, password, roles: person.roles });
   }
   return logins;
