@@ -1,6 +1,5 @@
 import { useState } from 'react';
 import { AuthProvider, useAuth } from './auth/AuthProvider.js';
-import { PostLoginSteps } from './auth/PostLoginSteps.js';
 import { ChatApp } from './ChatApp.js';
 import { LoginScreen } from './components/login/LoginScreen.js';
 import { useI18n } from './i18n/I18nProvider.js';
@@ -26,9 +25,7 @@ function Gate({ api }: { api: ApiPort }) {
     case 'signedIn':
       return (
         // Keyed by user and login: a new login gets a fresh store, socket and post-login steps.
-        <PostLoginSteps key={`${auth.user.id}:${auth.via}`} session={auth}>
-          <ChatApp key={auth.user.id} api={api} session={auth} />
-        </PostLoginSteps>
+        <ChatApp key={`${auth.user.id}:${auth.via}`} api={api} session={auth} />
       );
   }
 }

@@ -1,22 +1,33 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { socketUrl } from '@switchboard/client';
 import { useAuth } from './auth/AuthProvider.js';
+import { PostLoginSteps } from './auth/PostLoginSteps.js';
 import type { SignedInSession } from './auth/postLogin.js';
 import { Shell } from './components/shell/Shell.js';
+import { useI18n } from './i18n/I18nProvider.js';
 import { ChatActionsContext } from './net/actions.js';
+import { AgentDesk, ServiceActionsContext } from './net/agentDesk.js';
 import { ChatSession } from './net/chatSession.js';
 import type { ApiPort } from './net/ports.js';
+import { createServiceApi } from './net/serviceApi.js';
 import { createStore } from './state/store.js';
 import { StoreProvider } from './state/StoreProvider.js';
 
-/** The signed-in app: one store and one chat session (socket) for as long as the session lasts. */
+/**
+ * The signed-in app: one store, one chat session (socket) and, for agents, the customer-service desk
+ * on the same socket, for as long as the session lasts. Post-login steps (the duty prompt) run on top.
+ */
 export function ChatApp({ api, session }: { api: ApiPort; session: SignedInSession }) {
   const { ended, logout } = useAuth();
+  const { t } = useI18n();
+  const translate = useRef(t);
+  translate.current = t;
   const [store] = useState(() => {
     const created = createStore();
     created.dispatch({ type: 'session.started', user: session.user, permissions: session.permissions });
     return created;
   });
+  const [desk] = useState(() => new AgentDesk({ store, api, serviceApi: createServiceApi(), translate: () => translate.current }));
   const [chat] = useState(
     () =>
       new ChatSession({
@@ -25,6 +36,7 @@ export function ChatApp({ api, session }: { api: ApiPort; session: SignedInSessi
         socketUrl: socketUrl(window.location.origin),
         onEnded: ended,
         onLogout: logout,
+        desk,
       }),
   );
 
@@ -36,7 +48,11 @@ export function ChatApp({ api, session }: { api: ApiPort; session: SignedInSessi
   return (
     <StoreProvider store={store}>
       <ChatActionsContext.Provider value={chat}>
-        <Shell />
+        <ServiceActionsContext.Provider value={desk}>
+          <PostLoginSteps session={session}>
+            <Shell />
+          </PostLoginSteps>
+        </ServiceActionsContext.Provider>
       </ChatActionsContext.Provider>
     </StoreProvider>
   );

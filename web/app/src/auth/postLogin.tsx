@@ -1,14 +1,16 @@
 import type { ComponentType } from 'react';
 import type { Permission, User } from '@switchboard/protocol';
+import { DutyPrompt } from '../components/service/DutyPrompt.js';
 
 /**
- * Steps shown right after a successful login, before the chat opens (patent step c).
+ * Steps shown right after a successful login, on top of the app (which connects underneath).
  *
- * The customer-service milestone adds one here: for users with the `cs.agent` permission it asks
- * "Enable online customer service now?" and, on yes, sends the "enter online customer service"
- * request. Each step decides with `applies` whether it runs and calls `done()` when finished.
- * Steps run only after an interactive login (`via === 'login'`), not when a saved session resumes,
- * unless a step chooses otherwise.
+ * Patent step c: for users with the `cs.agent` permission, "Enable online customer service now?";
+ * yes sends the "enter online customer service" request (`duty.set available`). Each step decides
+ * with `applies` whether it runs and calls `done()` when finished. Steps run only after an
+ * interactive login (`via === 'login'`), not when a saved session resumes (a reload keeps the duty
+ * the server has recorded), unless a step chooses otherwise. Steps render inside the store and
+ * action providers (see ChatApp).
  */
 export interface SignedInSession {
   user: User;
@@ -28,9 +30,15 @@ export interface PostLoginStep {
   Component: ComponentType<PostLoginStepProps>;
 }
 
-/** Registered steps, in order. Empty until the customer-service feature lands. */
-export const POST_LOGIN_STEPS: readonly PostLoginStep[] = [];
-
 export function hasPermission(session: { permissions: readonly Permission[] }, permission: Permission): boolean {
   return session.permissions.includes(permission);
 }
+
+/** Registered steps, in order. */
+export const POST_LOGIN_STEPS: readonly PostLoginStep[] = [
+  {
+    id: 'duty-prompt',
+    applies: (session) => session.via === 'login' && hasPermission(session, 'cs.agent'),
+    Component: DutyPrompt,
+  },
+];

@@ -1,5 +1,11 @@
-/** A piece of message text: plain text, or an http(s) link. */
-export type TextPart = { kind: 'text'; text: string } | { kind: 'link'; text: string; href: string };
+/**
+ * A piece of message text: plain text, an http(s) link, or a link inside this app (the CS server's
+ * "ask a colleague" message points at `/app/#/visitors/<chatId>`), opened in place.
+ */
+export type TextPart = { kind: 'text'; text: string } | { kind: 'link'; text: string; href: string } | { kind: 'internal'; text: string; href: string };
+
+/** `/app/#/visitors/<uuid>`, as the CS server writes it into help requests. */
+const INTERNAL_PATTERN = /(?<![\w/.:])\/app\/#\/visitors\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?![\w-])/gi;
 
 /** Stops at whitespace, quotes, angle brackets and full-width (CJK) punctuation. */
 const URL_PATTERN = /\bhttps?:\/\/[^\s<>"，。！？、；：（）【】「」《》]+/gi;
@@ -32,8 +38,21 @@ function safeHref(text: string): string | null {
   }
 }
 
-/** Splits text into plain runs and http(s) links. Nothing here ever becomes HTML. */
+/** Splits text into plain runs, in-app links and http(s) links. Nothing here ever becomes HTML. */
 export function linkify(text: string): TextPart[] {
+  const parts: TextPart[] = [];
+  let last = 0;
+  for (const match of text.matchAll(INTERNAL_PATTERN)) {
+    if (match.index > last) parts.push(...linkifyUrls(text.slice(last, match.index)));
+    parts.push({ kind: 'internal', text: match[0], href: match[0].slice('/app/'.length) });
+    last = match.index + match[0].length;
+  }
+  if (last === 0) return linkifyUrls(text);
+  if (last < text.length) parts.push(...linkifyUrls(text.slice(last)));
+  return parts;
+}
+
+function linkifyUrls(text: string): TextPart[] {
   const parts: TextPart[] = [];
   let last = 0;
   for (const match of text.matchAll(URL_PATTERN)) {

@@ -10,6 +10,7 @@ export function createAppApi(baseUrl = ''): ApiPort {
     me: () => api.me(),
     directory: () => api.directory(),
     createConversation: (request) => api.createConversation(request),
+    getConversation: (conversationId) => api.getConversation(conversationId),
     renameConversation: (conversationId, title) => api.renameConversation(conversationId, title),
     addMembers: (conversationId, userIds) => api.addMembers(conversationId, [...userIds]),
     removeMember: (conversationId, userId) => api.removeMember(conversationId, userId),

@@ -20,6 +20,8 @@ export interface ChatSessionOptions {
   onLogout(): Promise<void>;
   /** Extra client options (tests). */
   clientOptions?: Partial<ClientOptions>;
+  /** Customer service for agents: attached to the SDK client for as long as the session runs. */
+  desk?: { attach(client: SwitchboardClient): void; detach(): void };
 }
 
 /**
@@ -94,6 +96,7 @@ export class ChatSession implements ChatActions {
       client.on('session.ended', () => this.#ended()),
       client.on('synced', () => this.#afterSync()),
     );
+    this.#options.desk?.attach(client);
     client.connect().catch(() => {
       // Closed for good before the first welcome; the state handler has dealt with it.
     });
@@ -102,6 +105,7 @@ export class ChatSession implements ChatActions {
   stop(): void {
     this.#stopped = true;
     for (const unsubscribe of this.#unsubscribers.splice(0)) unsubscribe();
+    this.#options.desk?.detach();
     this.#client?.close();
     this.#client = null;
   }

@@ -16,6 +16,7 @@ export interface AuthPort {
 export interface ApiPort extends AuthPort {
   directory(): Promise<DirectoryEntry[]>;
   createConversation(request: CreateConversationRequest): Promise<Conversation>;
+  getConversation(conversationId: string): Promise<Conversation>;
   renameConversation(conversationId: string, title: string): Promise<Conversation>;
   addMembers(conversationId: string, userIds: readonly string[]): Promise<Conversation>;
   removeMember(conversationId: string, userId: string): Promise<void>;

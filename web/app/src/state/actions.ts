@@ -1,5 +1,6 @@
 import type { Conversation, Message, Permission, Presence, User } from '@switchboard/protocol';
 import type { ConnectionStatus, OutgoingMessage } from './types.js';
+import type { ServiceAction } from './serviceActions.js';
 
 /** Everything that changes app state. Server frames map onto these one to one in net/wireEvents.ts. */
 export type Action =
@@ -31,4 +32,5 @@ export type Action =
   | { type: 'timeline.olderFailed'; conversationId: string }
   | { type: 'timeline.older'; conversationId: string; messages: readonly Message[]; hasMore: boolean }
   | { type: 'outgoing.set'; message: OutgoingMessage }
-  | { type: 'outgoing.remove'; conversationId: string; clientId: string };
+  | { type: 'outgoing.remove'; conversationId: string; clientId: string }
+  | ServiceAction;

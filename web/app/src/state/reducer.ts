@@ -3,6 +3,7 @@ import { LIMITS } from '@switchboard/protocol';
 import type { Action } from './actions.js';
 import type { AppState, OutgoingMessage, Timeline } from './types.js';
 import { EMPTY_TIMELINE, applyNewestPage, prependOlderPage, upsertMessage } from './timeline.js';
+import { INITIAL_SERVICE, isServiceAction, serviceReducer } from './serviceReducer.js';
 
 export const INITIAL_STATE: AppState = {
   me: null,
@@ -15,6 +16,7 @@ export const INITIAL_STATE: AppState = {
   presence: new Map(),
   typing: new Map(),
   outgoing: new Map(),
+  service: INITIAL_SERVICE,
 };
 
 function withEntry<K, V>(map: ReadonlyMap<K, V>, key: K, value: V): ReadonlyMap<K, V> {
@@ -122,6 +124,10 @@ function removeOutgoing(state: AppState, conversationId: string, clientId: strin
 }
 
 export function reducer(state: AppState, action: Action): AppState {
+  if (isServiceAction(action)) {
+    const service = serviceReducer(state.service, action);
+    return service === state.service ? state : { ...state, service };
+  }
   switch (action.type) {
     case 'session.started':
       return { ...state, me: action.user, permissions: action.permissions, users: withEntry(state.users, action.user.id, action.user) };

@@ -1,4 +1,4 @@
-import type { Conversation, Message, Permission, PresenceStatus, User } from '@switchboard/protocol';
+import type { ChatMessage, ChatSummary, Conversation, DutyStatus, Message, Permission, PresenceStatus, User } from '@switchboard/protocol';
 
 /** What the connection banner shows. */
 export type ConnectionStatus = 'connecting' | 'online' | 'reconnecting' | 'offline';
@@ -50,4 +50,49 @@ export interface AppState {
   readonly typing: ReadonlyMap<string, ReadonlyMap<string, number>>;
   /** Unacknowledged or failed own messages, by conversation, oldest first. */
   readonly outgoing: ReadonlyMap<string, readonly OutgoingMessage[]>;
+  /** Customer service (agents only; empty for everyone else). */
+  readonly service: ServiceState;
+}
+
+/** A visitor chat as the agent's client keeps it. */
+export interface VisitorChat {
+  readonly chat: ChatSummary;
+  /**
+   * In the agent's sidebar: the server told this agent about it (they are or were in it). False for a
+   * chat opened only to read it (a colleague's link, a transcript).
+   */
+  readonly listed: boolean;
+}
+
+/** The loaded messages of one visitor chat, ascending seq, one copy per seq (visitor chats are short). */
+export interface VisitorTimeline {
+  readonly messages: readonly ChatMessage[];
+  readonly status: LoadStatus;
+  readonly hasOlder: boolean;
+  readonly olderStatus: Exclude<LoadStatus, 'ready'>;
+}
+
+/** A reply or note the agent sent that the CS system has not acknowledged yet (or refused). */
+export interface VisitorOutgoing {
+  readonly clientId: string;
+  readonly chatId: string;
+  readonly body: string;
+  readonly note: boolean;
+  readonly createdAt: number;
+  readonly status: 'sending' | 'failed';
+  readonly error: string | null;
+  /** A lost connection or a timeout: sent again (same clientId) after the next welcome. */
+  readonly retryable: boolean;
+}
+
+export interface ServiceState {
+  /** The agent's duty as the CS system recorded it; null until its first `duty` frame. */
+  readonly duty: DutyStatus | null;
+  readonly chats: ReadonlyMap<string, VisitorChat>;
+  readonly timelines: ReadonlyMap<string, VisitorTimeline>;
+  readonly outgoing: ReadonlyMap<string, readonly VisitorOutgoing[]>;
+  /** chatId → when the visitor's typing indicator expires (epoch ms). */
+  readonly typing: ReadonlyMap<string, number>;
+  /** chatId → the highest seq this agent has looked at (kept in localStorage across reloads). */
+  readonly readSeq: ReadonlyMap<string, number>;
 }

@@ -6,7 +6,16 @@ export interface MenuItem {
   icon?: ReactNode;
   danger?: boolean;
   onSelect: () => void;
+  /** A choice (menuitemradio) or a toggle (menuitemcheckbox) with its state; a plain item otherwise. */
+  kind?: 'radio' | 'checkbox';
+  checked?: boolean;
+  /** A second, smaller line under the label. */
+  description?: string;
+  /** Draws a line above the item (starts a new group). */
+  separatorBefore?: boolean;
 }
+
+const ITEM_SELECTOR = '[role="menuitem"], [role="menuitemradio"], [role="menuitemcheckbox"]';
 
 interface MenuProps {
   /** The trigger button's accessible name. */
@@ -23,13 +32,15 @@ interface MenuProps {
   /** -1 keeps the trigger out of the Tab order (its owner opens it from the keyboard another way). */
   triggerTabIndex?: number;
   onOpenChange?: (open: boolean) => void;
+  /** Extra class on the menu panel. */
+  menuClassName?: string;
 }
 
 /**
  * A menu button (WAI-ARIA pattern): Enter/Space/ArrowDown open it, arrows move, Escape closes and
  * returns focus to the trigger, a click outside closes it.
  */
-export function Menu({ label, trigger, items, header, align = 'end', placement = 'auto', triggerClassName = 'icon-button', triggerTabIndex, onOpenChange }: MenuProps) {
+export function Menu({ label, trigger, items, header, align = 'end', placement = 'auto', triggerClassName = 'icon-button', triggerTabIndex, onOpenChange, menuClassName }: MenuProps) {
   const [open, setOpen] = useState(false);
   const [side, setSide] = useState<'below' | 'above'>('below');
   const rootRef = useRef<HTMLDivElement>(null);
@@ -49,7 +60,7 @@ export function Menu({ label, trigger, items, header, align = 'end', placement =
 
   useEffect(() => {
     if (!open) return;
-    menuRef.current?.querySelector<HTMLElement>('[role="menuitem"]')?.focus();
+    (menuRef.current?.querySelector<HTMLElement>('[aria-checked="true"]') ?? menuRef.current?.querySelector<HTMLElement>(ITEM_SELECTOR))?.focus();
     const onPointerDown = (event: PointerEvent): void => {
       if (event.target instanceof Node && !rootRef.current?.contains(event.target)) {
         setOpen(false);
@@ -66,10 +77,10 @@ export function Menu({ label, trigger, items, header, align = 'end', placement =
   };
 
   const onMenuKeyDown = (event: KeyboardEvent<HTMLDivElement>): void => {
-    const entries = [...(menuRef.current?.querySelectorAll<HTMLElement>('[role="menuitem"]') ?? [])];
+    const entries = [...(menuRef.current?.querySelectorAll<HTMLElement>(ITEM_SELECTOR) ?? [])];
     const index = entries.indexOf(document.activeElement as HTMLElement);
     const focusAt = (at: number): void => entries[(at + entries.length) % entries.length]?.focus();
-    const onItem = event.target instanceof HTMLElement && event.target.getAttribute('role') === 'menuitem';
+    const onItem = event.target instanceof HTMLElement && event.target.matches(ITEM_SELECTOR);
     if (!onItem && event.key !== 'Escape' && event.key !== 'Tab') return;
     switch (event.key) {
       case 'Escape':
@@ -123,23 +134,36 @@ export function Menu({ label, trigger, items, header, align = 'end', placement =
         {trigger}
       </button>
       {open ? (
-        <div className={`menu menu-${align} menu-${side}`} ref={menuRef} onKeyDown={onMenuKeyDown}>
+        <div className={`menu menu-${align} menu-${side}${menuClassName ? ` ${menuClassName}` : ''}`} ref={menuRef} onKeyDown={onMenuKeyDown}>
           {header ? <div className="menu-header">{header}</div> : null}
           <div role="menu" id={menuId} aria-label={label}>
             {items.map((item) => (
               <button
                 key={item.id}
                 type="button"
-                role="menuitem"
+                role={item.kind === 'radio' ? 'menuitemradio' : item.kind === 'checkbox' ? 'menuitemcheckbox' : 'menuitem'}
+                aria-checked={item.kind ? Boolean(item.checked) : undefined}
                 tabIndex={-1}
-                className={`menu-item${item.danger ? ' menu-item-danger' : ''}`}
+                className={`menu-item${item.danger ? ' menu-item-danger' : ''}${item.separatorBefore ? ' menu-item-separated' : ''}${item.checked ? ' is-checked' : ''}`}
                 onClick={() => {
                   close(false);
                   item.onSelect();
                 }}
               >
                 {item.icon}
-                <span>{item.label}</span>
+                {item.description ? (
+                  <span className="menu-item-text">
+                    <span>{item.label}</span>
+                    <span className="menu-item-description">{item.description}</span>
+                  </span>
+                ) : (
+                  <span>{item.label}</span>
+                )}
+                {item.kind && item.checked ? (
+                  <span className="menu-item-check" aria-hidden="true">
+                    ✓
+                  </span>
+                ) : null}
               </button>
             ))}
           </div>

@@ -1,27 +1,32 @@
 import { useEffect } from 'react';
-import { useNavigate, useOpenConversationId } from '../../hooks/useHashRoute.js';
+import { useNavigate, useRoute } from '../../hooks/useHashRoute.js';
 import { useDocumentTitle } from '../../hooks/useDocumentTitle.js';
 import { useIdlePresence } from '../../hooks/useIdlePresence.js';
 import { useI18n } from '../../i18n/I18nProvider.js';
 import { useChatActions } from '../../net/actions.js';
 import { totalUnread } from '../../state/selectors.js';
+import { totalVisitorUnread } from '../../state/serviceSelectors.js';
 import { useAppState } from '../../state/StoreProvider.js';
 import { ChatPane } from '../chat/ChatPane.js';
 import { Toasts } from '../common/Toasts.js';
+import { TranscriptsPane } from '../service/TranscriptsPane.js';
+import { VisitorChatPane } from '../service/VisitorChatPane.js';
 import { Sidebar } from '../sidebar/Sidebar.js';
 import { ConnectionBanner } from './ConnectionBanner.js';
 import { EmptyChat } from './EmptyChat.js';
 
 /**
- * The signed-in layout: sidebar and chat side by side on a laptop; one at a time on a phone
- * (`data-view` tells the CSS which one), with the chat's back button returning to the list.
+ * The signed-in layout: sidebar and the open pane (IM chat, visitor chat, transcripts) side by side
+ * on a laptop; one at a time on a phone (`data-view` tells the CSS which one), with the pane's back
+ * button returning to the list.
  */
 export function Shell() {
   const { t } = useI18n();
   const actions = useChatActions();
   const navigate = useNavigate();
-  const openId = useOpenConversationId();
-  const unread = useAppState((state) => totalUnread(state.conversations));
+  const route = useRoute();
+  const openId = route.kind === 'conversation' ? route.id : null;
+  const unread = useAppState((state) => totalUnread(state.conversations) + totalVisitorUnread(state.service));
   const ready = useAppState((state) => state.ready);
   const openExists = useAppState((state) => (openId ? state.conversations.has(openId) : false));
 
@@ -33,12 +38,28 @@ export function Shell() {
     if (ready && openId && !openExists) navigate(null, { replace: true });
   }, [ready, openId, openExists, navigate]);
 
+  let pane;
+  switch (route.kind) {
+    case 'conversation':
+      pane = <ChatPane conversationId={route.id} />;
+      break;
+    case 'visitor':
+      pane = <VisitorChatPane key={route.id} chatId={route.id} />;
+      break;
+    case 'transcripts':
+      pane = <TranscriptsPane />;
+      break;
+    case 'home':
+      pane = <EmptyChat />;
+      break;
+  }
+
   return (
-    <div className="shell" data-view={openId ? 'chat' : 'list'}>
+    <div className="shell" data-view={route.kind === 'home' ? 'list' : 'chat'}>
       <ConnectionBanner />
       <div className="shell-panes">
         <Sidebar activeId={openId} />
-        <main className="main-pane">{openId ? <ChatPane conversationId={openId} /> : <EmptyChat />}</main>
+        <main className="main-pane">{pane}</main>
       </div>
       <Toasts />
     </div>

@@ -5,6 +5,7 @@ import { Avatar } from '../common/Avatar.js';
 import { Icon } from '../common/Icon.js';
 import { LanguageSelect } from '../common/LanguageSelect.js';
 import { Menu } from '../common/Menu.js';
+import { DutyMenu } from '../service/DutyMenu.js';
 
 /** The signed-in user (with their own presence) and a menu with language and logout. */
 export function AccountMenu() {
@@ -15,13 +16,14 @@ export function AccountMenu() {
     state.me && state.connection === 'online' ? (state.presence.get(state.me.id) ?? 'online') : 'offline',
   );
   const actions = useChatActions();
+  const agent = useAppState((state) => state.permissions.includes('cs.agent'));
   if (!me) return null;
   return (
     <div className="account">
       <Avatar id={me.id} name={me.displayName} presence={presence} />
       <div className="account-text">
         <span className="account-name">{me.displayName}</span>
-        <span className="account-username">@{me.username}</span>
+        {agent ? <DutyMenu /> : <span className="account-username">@{me.username}</span>}
       </div>
       <Menu
         label={t('menu.account')}
@@ -29,7 +31,7 @@ export function AccountMenu() {
         triggerClassName="icon-button icon-button-inverse"
         header={
           <>
-            <p className="menu-note">{t('menu.signedInAs', { name: me.displayName })}</p>
+            <p className="menu-note">{t('menu.signedInAs', { name: `${me.displayName} (@${me.username})` })}</p>
             <LanguageSelect />
           </>
         }

@@ -5,7 +5,7 @@ import { NewGroupDialog } from '../dialogs/NewGroupDialog.js';
 import { AccountMenu } from './AccountMenu.js';
 import { ContactList } from './ContactList.js';
 import { ConversationList } from './ConversationList.js';
-import { SIDEBAR_SECTIONS_BEFORE_CONTACTS } from './extensions.js';
+import { SIDEBAR_SECTIONS_BEFORE_CHATS, SIDEBAR_SECTIONS_BEFORE_CONTACTS } from './extensions.js';
 import { SidebarSection } from './SidebarSection.js';
 
 export function Sidebar({ activeId }: { activeId: string | null }) {
@@ -32,6 +32,9 @@ export function Sidebar({ activeId }: { activeId: string | null }) {
         />
       </div>
       <div className="sidebar-scroll">
+        {SIDEBAR_SECTIONS_BEFORE_CHATS.map(({ id, Component }) => (
+          <Component key={id} query={query} />
+        ))}
         <SidebarSection
           title={t('sidebar.chats')}
           testId="section-chats"
