@@ -55,7 +55,7 @@ export async function startSwitchboard(config: Config, overrides: { log?: Logger
   const im = createImServer(createImRepositories(store), bus, { sessionTtlMs: config.sessionTtlMs, onError: onFault });
 
   const origins = new OriginPolicy(config.publicUrl, config.extraOrigins);
-  const { app: http, guards } = await createHttpApp(im, origins, { log, secureCookies: config.secureCookies, trustProxy: false });
+  const { app: http, guards } = await createHttpApp(im, origins, { log, secureCookies: config.secureCookies, trustProxy: false, limits: config.limits });
   const upgrades = new Map<string, UpgradeHandler>();
 
   // The CS system beside the IM server; they talk only over the bus (docs/architecture.md).
@@ -81,7 +81,7 @@ export async function startSwitchboard(config: Config, overrides: { log?: Logger
   });
   upgrades.set('/visitor', visitorWs.upgrade);
 
-  const ws = attachWebSocketGateway(http.server, im, origins, log, upgrades, config.heartbeatMs, serviceAgentGateway(serviceBridge));
+  const ws = attachWebSocketGateway(http.server, im, origins, log, upgrades, config.heartbeatMs, serviceAgentGateway(serviceBridge), config.limits.wsMaxPerIp);
   const stopDispatcher = startDispatcher(bus, ws.registry);
   healthRoutes(http, store, bus, config.nodeId, () => ws.registry.size);
   visitorRoutes(http, service, visitorWs.selfOrigins, config.service.visitorLimits);

@@ -25,6 +25,18 @@ const EnvSchema = z.object({
   SWITCHBOARD_WEB_ROOT: z.string().optional(),
   SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 365).default(24 * 7),
   SWITCHBOARD_SECURE_COOKIES: z.enum(['auto', 'true', 'false']).default('auto'),
+  /** Slow-loris defence: a client must send its request headers within this time, and the whole request within the next. */
+  SWITCHBOARD_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  SWITCHBOARD_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+  /** Idle keep-alive connections close after this; keep it above a load balancer's idle timeout. */
+  SWITCHBOARD_KEEPALIVE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(72_000),
+  /** Largest request line plus headers, in bytes; more is answered 431. */
+  SWITCHBOARD_MAX_HEADER_BYTES: z.coerce.number().int().min(1024).max(65_536).default(16_384),
+  /** Requests one address may make to /api: a burst, then per second (429 beyond). */
+  SWITCHBOARD_API_RATE_BURST: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  SWITCHBOARD_API_RATE_PER_SECOND: z.coerce.number().positive().max(1_000_000).default(200),
+  /** WebSockets (IM and visitor) one address may hold open at once; 0 = no cap. Raise it behind a proxy that hides client addresses. */
+  SWITCHBOARD_WS_MAX_PER_IP: z.coerce.number().int().min(0).max(1_000_000).default(200),
   SWITCHBOARD_NODE_ID: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/).optional(),
   /** How often the server pings each WebSocket; a socket that missed the previous ping's pong is closed. */
   SWITCHBOARD_HEARTBEAT_MS: z.coerce.number().int().min(50).max(600_000).default(30_000),
@@ -74,6 +86,15 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env) {
     webRoot: settings.SWITCHBOARD_WEB_ROOT,
     sessionTtlMs: settings.SESSION_TTL_HOURS * 3600_000,
     secureCookies: settings.SWITCHBOARD_SECURE_COOKIES,
+    limits: {
+      headersTimeoutMs: settings.SWITCHBOARD_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: settings.SWITCHBOARD_REQUEST_TIMEOUT_MS,
+      keepAliveTimeoutMs: settings.SWITCHBOARD_KEEPALIVE_TIMEOUT_MS,
+      maxHeaderBytes: settings.SWITCHBOARD_MAX_HEADER_BYTES,
+      apiBurst: settings.SWITCHBOARD_API_RATE_BURST,
+      apiPerSecond: settings.SWITCHBOARD_API_RATE_PER_SECOND,
+      wsMaxPerIp: settings.SWITCHBOARD_WS_MAX_PER_IP,
+    },
     nodeId: settings.SWITCHBOARD_NODE_ID ?? `node-${process.pid}`,
     heartbeatMs: settings.SWITCHBOARD_HEARTBEAT_MS,
     logLevel: settings.LOG_LEVEL,

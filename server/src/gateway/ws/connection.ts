@@ -2,6 +2,7 @@ import { CLIENT_FRAME_TYPES, CLOSE_CODES, ClientFrame, type ErrorBody, type Serv
 import { AppError, toAppError } from '../../errors.js';
 import type { AuthContext } from '../../im/auth.js';
 import { RateLimiter } from '../rateLimiter.js';
+import { findUnsafeText } from '../textSafety.js';
 import { MAX_BUFFERED_BYTES, type SocketLike } from './socket.js';
 
 export type FrameHandler = (connection: Connection, frame: ClientFrame) => Promise<void>;
@@ -109,6 +110,11 @@ export class Connection {
     const type = typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as { type?: unknown }).type : undefined;
     if (typeof type !== 'string' || !CLIENT_FRAME_TYPES.includes(type)) {
       this.reject(ref, new AppError('unknown_type', typeof type === 'string' ? `Unknown frame type "${type.slice(0, 40)}".` : 'A frame needs a string "type".'));
+      return undefined;
+    }
+    const unsafe = findUnsafeText(value);
+    if (unsafe) {
+      this.reject(ref, new AppError('bad_frame', `Invalid ${type} frame.`, [unsafe]));
       return undefined;
     }
     const result = ClientFrame.safeParse(value);

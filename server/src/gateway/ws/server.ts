@@ -38,13 +38,32 @@ export function attachWebSocketGateway(
   heartbeatMs = HEARTBEAT_MS,
   /** Agent frames and lifecycle hooks (customer service); refused when not given. */
   agent: AgentGateway = serviceUnavailableGateway(),
+  /** WebSockets (on every path: /ws, /visitor) one address may hold open at once; 0 = no cap. */
+  maxConnectionsPerIp = 200,
 ): WebSocketGateway {
   const registry = new ConnectionRegistry();
   const handleFrame = createFrameHandler(im, registry, agent);
   const wss = new WebSocketServer({ noServer: true, maxPayload: LIMITS.maxFrameBytes, perMessageDeflate: false });
   const alive = new WeakMap<WebSocket, boolean>();
+  const openByIp = new Map<string, number>();
+
+  /** Counts the socket against its address until it closes; false when the address is at its cap. */
+  function admit(ip: string, socket: Duplex): boolean {
+    if (maxConnectionsPerIp <= 0) return true;
+    const open = openByIp.get(ip) ?? 0;
+    if (open >= maxConnectionsPerIp) return false;
+    openByIp.set(ip, open + 1);
+    socket.once('close', () => {
+      const left = (openByIp.get(ip) ?? 1) - 1;
+      if (left > 0) openByIp.set(ip, left);
+      else openByIp.delete(ip);
+    });
+    return true;
+  }
 
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const ip = request.socket.remoteAddress ?? 'unknown';
+    if (!admit(ip, socket)) return refuse(socket, 429, 'Too Many Requests');
     const path = (request.url ?? '').split('?')[0] ?? '';
     const other = extraUpgrades.get(path);
     if (other) {
@@ -52,7 +71,6 @@ export function attachWebSocketGateway(
       return;
     }
     if (path !== '/ws') return refuse(socket, 404, 'Not Found');
-    const ip = request.socket.remoteAddress ?? 'unknown';
     if (!upgradeLimiter.take(ip)) return refuse(socket, 429, 'Too Many Requests');
     void authorize(request).then(
       (auth) => {
