@@ -6,6 +6,7 @@ type T = I18n['t'];
 /** "42 s", "3 min 5 s", "1 h 20 min"; "—" without data. */
 export function formatDuration(t: T, ms: number | null): string {
   if (ms === null) return '—';
+  if (ms > 0 && ms < 1000) return t('time.underSecond');
   const seconds = Math.max(0, Math.round(ms / 1000));
   if (seconds < 60) return t('time.seconds', { n: seconds });
   const minutes = Math.floor(seconds / 60);

@@ -6,9 +6,10 @@ import { useI18n } from '../i18n';
 import { Icon } from './Icon';
 import { Spinner } from './Spinner';
 
-export function PageHeader({ title, subtitle, actions }: { title: ReactNode; subtitle?: ReactNode; actions?: ReactNode }) {
+/** `inlineActions`: a small action set (e.g. only Refresh) that stays beside the title on phones. */
+export function PageHeader({ title, subtitle, actions, inlineActions }: { title: ReactNode; subtitle?: ReactNode; actions?: ReactNode; inlineActions?: boolean }) {
   return (
-    <header className="page-header">
+    <header className={`page-header${inlineActions ? ' page-header-inline' : ''}`}>
       <div>
         <h1 className="page-title">{title}</h1>
         {subtitle && <p className="page-subtitle">{subtitle}</p>}

@@ -98,6 +98,7 @@ export const en = {
   'validation.numberMax': 'Enter {max} or less.',
   'validation.tooMany': 'Use at most {max} entries.',
 
+  'time.underSecond': '< 1 s',
   'time.seconds': '{n} s',
   'time.minutes': '{n} min',
   'time.minutesSeconds': '{m} min {s} s',

@@ -95,6 +95,7 @@ export const zhCN: Messages = {
   'validation.numberMax': '请输入不大于 {max} 的数。',
   'validation.tooMany': '最多 {max} 项。',
 
+  'time.underSecond': '不到 1 秒',
   'time.seconds': '{n} 秒',
   'time.minutes': '{n} 分钟',
   'time.minutesSeconds': '{m} 分 {s} 秒',

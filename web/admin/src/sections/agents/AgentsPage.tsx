@@ -148,7 +148,7 @@ export default function AgentsPage(_props: SectionProps) {
 
   return (
     <div className="page" data-testid="agents-page">
-      <PageHeader title={t('agents.title')} subtitle={t('agents.subtitle')} actions={<RefreshButton refreshing={resource.refreshing} onClick={resource.reload} />} />
+      <PageHeader title={t('agents.title')} subtitle={t('agents.subtitle')} inlineActions actions={<RefreshButton refreshing={resource.refreshing} onClick={resource.reload} />} />
 
       {resource.state.status === 'loading' && <LoadingCard testId="agents-loading" />}
       {resource.state.status === 'error' && (
@@ -334,7 +334,7 @@ export default function AgentsPage(_props: SectionProps) {
                               )}
                               <button
                                 type="button"
-                                className="btn btn-primary btn-small"
+                                className={`btn btn-small ${dirty ? 'btn-primary' : 'btn-secondary'}`}
                                 onClick={() => void save(agent)}
                                 disabled={!dirty || busy}
                                 aria-busy={busy}

@@ -119,7 +119,7 @@ export default function DepartmentsPage(_props: SectionProps) {
 
   return (
     <div className="page page-narrow" data-testid="departments-page">
-      <PageHeader title={t('departments.title')} subtitle={t('departments.subtitle')} actions={<RefreshButton refreshing={resource.refreshing} onClick={resource.reload} />} />
+      <PageHeader title={t('departments.title')} subtitle={t('departments.subtitle')} inlineActions actions={<RefreshButton refreshing={resource.refreshing} onClick={resource.reload} />} />
 
       {resource.state.status === 'loading' && <LoadingCard testId="departments-loading" />}
       {resource.state.status === 'error' && (

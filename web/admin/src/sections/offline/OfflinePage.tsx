@@ -108,7 +108,7 @@ export default function OfflinePage(_props: SectionProps) {
 
   return (
     <div className="page page-medium" data-testid="offline-page">
-      <PageHeader title={t('offline.title')} subtitle={t('offline.subtitle')} actions={<RefreshButton refreshing={resource.refreshing} onClick={resource.reload} />} />
+      <PageHeader title={t('offline.title')} subtitle={t('offline.subtitle')} inlineActions actions={<RefreshButton refreshing={resource.refreshing} onClick={resource.reload} />} />
 
       <div className="toolbar">
         <div className="segmented" role="radiogroup" aria-label={t('offline.filter.label')}>

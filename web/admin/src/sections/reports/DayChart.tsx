@@ -25,34 +25,43 @@ export function DayChart({ days }: { days: readonly Day[] }) {
 
   return (
     <div className="day-chart" data-testid="report-chart">
-      <div className="day-chart-plot" aria-hidden="true" style={{ ['--bars' as string]: days.length }}>
+      <div className="day-chart-plot" aria-hidden="true">
         <div className="day-chart-axis">
-          {[...ticks].reverse().map((tick) => (
+          {ticks.map((tick) => (
             <span key={tick} className="day-chart-tick" style={{ bottom: pct(tick) }}>
               {tick}
             </span>
           ))}
         </div>
-        <div className="day-chart-area">
-          {ticks.map((tick) => (
-            <span key={tick} className="day-chart-grid" style={{ bottom: pct(tick) }} />
-          ))}
-          {days.map((day, index) => {
-            const answered = day.chats - day.missed;
-            const label = formatDay(locale, day.day, 'long');
-            return (
-              <div key={day.day} className="day-chart-col" title={t('reports.chart.tooltip', { day: label, chats: day.chats, missed: day.missed, offline: day.offlineMessages })}>
-                <div className="day-chart-bars">
+        <div className="day-chart-main">
+          <div className="day-chart-canvas">
+            {ticks.map((tick) => (
+              <span key={tick} className={`day-chart-grid${tick === 0 ? ' day-chart-baseline' : ''}`} style={{ bottom: pct(tick) }} />
+            ))}
+            {days.map((day) => {
+              const answered = day.chats - day.missed;
+              return (
+                <div
+                  key={day.day}
+                  className="day-chart-col"
+                  title={t('reports.chart.tooltip', { day: formatDay(locale, day.day, 'long'), chats: day.chats, missed: day.missed, offline: day.offlineMessages })}
+                >
                   <div className="day-chart-stack" style={{ height: pct(day.chats) }} data-testid="report-bar" data-day={day.day} data-chats={day.chats}>
                     {day.missed > 0 && <span className="day-chart-missed" style={{ height: `${(day.missed / Math.max(1, day.chats)) * 100}%` }} />}
-                    {answered > 0 && <span className="day-chart-answered" style={{ flex: 1 }} />}
+                    {answered > 0 && <span className="day-chart-answered" />}
                   </div>
                   <div className="day-chart-offline" style={{ height: pct(day.offlineMessages) }} />
                 </div>
-                <span className={`day-chart-label${index % labelEvery === 0 || index === days.length - 1 ? '' : ' day-chart-label-hidden'}`}>{formatDay(locale, day.day)}</span>
-              </div>
-            );
-          })}
+              );
+            })}
+          </div>
+          <div className="day-chart-labels">
+            {days.map((day, index) => (
+              <span key={day.day} className={`day-chart-label${index % labelEvery === 0 || index === days.length - 1 ? '' : ' day-chart-label-hidden'}`}>
+                {formatDay(locale, day.day)}
+              </span>
+            ))}
+          </div>
         </div>
       </div>
       <table className="visually-hidden">

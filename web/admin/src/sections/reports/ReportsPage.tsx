@@ -35,7 +35,7 @@ export default function ReportsPage(_props: SectionProps) {
       <PageHeader
         title={t('reports.title')}
         subtitle={report ? t('reports.subtitleRange', { from: formatDay(locale, report.from, 'long'), to: formatDay(locale, report.to, 'long') }) : t('reports.subtitle')}
-        actions={<RefreshButton refreshing={resource.refreshing} onClick={resource.reload} />}
+        inlineActions actions={<RefreshButton refreshing={resource.refreshing} onClick={resource.reload} />}
       />
       <div className="toolbar">
         <div className="segmented" role="radiogroup" aria-label={t('reports.range')}>

@@ -221,7 +221,7 @@ function RoutingForm({ settings, onSaved }: { settings: ServiceSettings; onSaved
         </div>
       </div>
 
-      <div className="settings-footer">
+      <div className="settings-footer" data-dirty={dirty ? 'true' : 'false'}>
         <span className="settings-footer-status" aria-live="polite">
           {dirty ? t('common.unsaved') : ''}
         </span>

@@ -230,11 +230,11 @@ export function SiteEditor({ site, onSaved, onDeleted }: { site: Site | null; on
             )}
           </Section>
 
-          <div className="settings-footer">
+          <div className="settings-footer" data-dirty={dirty ? 'true' : 'false'}>
             {!creating && (
-              <button type="button" className="btn btn-ghost btn-ghost-danger footer-left" onClick={() => setDeleting(true)} data-testid="delete-site">
+              <button type="button" className="btn btn-ghost btn-ghost-danger footer-left" onClick={() => setDeleting(true)} title={t('sites.delete')} data-testid="delete-site">
                 <Icon name="trash" size={15} />
-                {t('sites.delete')}
+                <span className="collapse-on-phone">{t('sites.delete')}</span>
               </button>
             )}
             <span className="settings-footer-status" aria-live="polite">
