@@ -84,6 +84,7 @@ export async function startSwitchboard(config: Config, overrides: { log?: Logger
   const ws = attachWebSocketGateway(http.server, im, origins, log, upgrades, config.heartbeatMs, serviceAgentGateway(serviceBridge), config.limits.wsMaxPerIp);
   const stopDispatcher = startDispatcher(bus, ws.registry);
   healthRoutes(http, store, bus, config.nodeId, () => ws.registry.size);
+  if (process.env.SWITCHBOARD_METRICS === '1') (await import('./gateway/http/routes/metrics.js')).metricsRoutes(http, im, () => ws.registry.size);
   visitorRoutes(http, service, visitorWs.selfOrigins, config.service.visitorLimits);
   serviceRoutes(http, service, im, guards);
   serviceAdminRoutes(http, service, im, guards);

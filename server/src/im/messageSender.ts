@@ -20,6 +20,23 @@ const MAX_BATCH = 500;
 /** Most sends of failed commits remembered for recovery (see recoverUncertain). */
 const MAX_UNCERTAIN = 10_000;
 
+/** Counters since start, for the metrics route (the load harness takes differences). */
+export interface SenderStats {
+  /** Messages newly stored (acknowledged after their commit). */
+  stored: number;
+  /** Sends answered with the message stored before under the same client id. */
+  duplicates: number;
+  /** Sends that failed (not a member, reused client id, failed commit). */
+  failed: number;
+  /** Transactions committed, and the most sends one of them carried. */
+  batches: number;
+  largestBatch: number;
+  /** Time spent in appendBatch, summed. */
+  commitMs: number;
+  /** Sends waiting for the next transaction right now. */
+  queued: number;
+}
+
 /**
  * Store then forward (patent step g). Sends queue up while a transaction is in flight and are
  * committed together (group commit); each promise resolves only after its commit, and only then
@@ -34,6 +51,7 @@ export class MessageSender {
   private readonly uncertain = new Map<string, AppendRequest>();
   /** Sends that recovery found stored and delivered: a resend failing again must not make them uncertain anew. */
   private readonly recovered = new Set<string>();
+  private readonly counters = { stored: 0, duplicates: 0, failed: 0, batches: 0, largestBatch: 0, commitMs: 0 };
 
   constructor(
     private readonly repos: ImRepositories,
@@ -49,6 +67,10 @@ export class MessageSender {
         setImmediate(() => void this.flush());
       }
     });
+  }
+
+  stats(): SenderStats {
+    return { ...this.counters, commitMs: Math.round(this.counters.commitMs), queued: this.queue.length };
   }
 
   /** Resolves once every queued send has been committed or failed (for graceful shutdown). */
@@ -90,6 +112,7 @@ export class MessageSender {
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0, MAX_BATCH);
       let outcomes: AppendOutcome[];
+      const started = performance.now();
       try {
         outcomes = await this.repos.messages.appendBatch(
           batch.map((pending) => pending.request),
@@ -99,10 +122,15 @@ export class MessageSender {
         this.onError(error);
         const failure = toAppError(error);
         const retryable = failure.code === 'internal' ? errors.unavailable('The message could not be stored; resend it.') : failure;
+        this.counters.failed += batch.length;
         for (const pending of batch) pending.reject(retryable);
         this.rememberUncertain(batch);
         continue;
+      } finally {
+        this.counters.commitMs += performance.now() - started;
       }
+      this.counters.batches += 1;
+      if (batch.length > this.counters.largestBatch) this.counters.largestBatch = batch.length;
       for (const { message, recipients } of await this.recoverUncertain(batch, outcomes)) {
         this.bus.publish('deliver', { recipients: { userIds: recipients }, frame: { type: 'message', message } });
       }
@@ -162,17 +190,21 @@ export class MessageSender {
 
   private settle(pending: Pending, outcome: AppendOutcome | undefined): void {
     if (!outcome || outcome.status === 'not_member') {
+      this.counters.failed += 1;
       pending.reject(errors.notFound('Conversation'));
       return;
     }
     if (outcome.status === 'client_id_reused') {
+      this.counters.failed += 1;
       pending.reject(errors.conflict('This clientId was already used for another message.'));
       return;
     }
     if (outcome.status === 'duplicate') {
+      this.counters.duplicates += 1;
       pending.resolve({ message: outcome.message, duplicate: true });
       return;
     }
+    this.counters.stored += 1;
     pending.resolve({ message: outcome.message, duplicate: false });
     this.bus.publish('deliver', { recipients: { userIds: outcome.recipients }, frame: { type: 'message', message: outcome.message } });
   }

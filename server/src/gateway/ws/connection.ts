@@ -16,6 +16,28 @@ const MAX_REJECTED_IN_A_ROW = 500;
 const frameLimiter = new RateLimiter(FRAME_BURST, FRAMES_PER_SECOND);
 
 /**
+ * Output is written once per event-loop turn: frames for a socket queue up while the turn runs
+ * (a group commit's acks and messages, a burst of presence changes) and go out corked together,
+ * one write system call per socket instead of one per frame. Order per socket is kept.
+ */
+const unflushed = new Set<Connection>();
+let flushScheduled = false;
+
+function flushAll(): void {
+  flushScheduled = false;
+  for (const connection of unflushed) connection.flush();
+  unflushed.clear();
+}
+
+/** The transport under a `ws` socket, when there is one, to cork a turn's frames into one write. */
+function transportOf(socket: SocketLike): { cork(): void; uncork(): void } | undefined {
+  const transport = (socket as { _socket?: { cork?: unknown; uncork?: unknown } })._socket;
+  return transport && typeof transport.cork === 'function' && typeof transport.uncork === 'function'
+    ? (transport as { cork(): void; uncork(): void })
+    : undefined;
+}
+
+/**
  * One authenticated WebSocket. Reads frames in order, validates each at the edge and answers an
  * invalid one with a typed error frame; the socket stays open and nothing is stored.
  */
@@ -23,6 +45,7 @@ export class Connection {
   ready = false;
   closed = false;
   private rejectedInARow = 0;
+  private outbox: string[] = [];
 
   constructor(
     readonly id: string,
@@ -67,17 +90,43 @@ export class Connection {
     this.sendRaw(JSON.stringify(frame));
   }
 
+  /** Queues an already serialised frame; it is written at the end of this event-loop turn. */
   sendRaw(data: string): void {
+    if (this.closed) return;
+    if (this.outbox.length === 0) {
+      unflushed.add(this);
+      if (!flushScheduled) {
+        flushScheduled = true;
+        setImmediate(flushAll);
+      }
+    }
+    this.outbox.push(data);
+  }
+
+  /** Writes the queued frames, corked into one write; drops a peer that stopped reading. */
+  flush(): void {
+    const frames = this.outbox;
+    if (frames.length === 0) return;
+    this.outbox = [];
     if (this.closed) return;
     if (this.socket.bufferedAmount > MAX_BUFFERED_BYTES) {
       this.close(CLOSE_CODES.policy, 'too slow');
       return;
     }
-    this.socket.send(data);
+    if (frames.length === 1) {
+      this.socket.send(frames[0] as string);
+      return;
+    }
+    const transport = transportOf(this.socket);
+    transport?.cork();
+    for (const frame of frames) this.socket.send(frame);
+    transport?.uncork();
   }
 
+  /** Sends what is queued, then closes. */
   close(code: number, reason: string): void {
     if (this.closed) return;
+    this.flush();
     this.closed = true;
     this.socket.close(code, reason);
   }
@@ -85,6 +134,7 @@ export class Connection {
   /** Called by the transport when the socket has closed. */
   markClosed(): void {
     this.closed = true;
+    this.outbox = [];
     frameLimiter.forget(this.id);
   }
 

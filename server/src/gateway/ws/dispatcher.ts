@@ -4,11 +4,40 @@ import type { DeliverEvent } from '../../bus/events.js';
 import type { ConnectionRegistry } from './registry.js';
 
 /**
+ * Frames for everyone (presence changes, account updates) are collected for this long and then
+ * written to each socket together. When many users connect at once (a morning, a restart) every
+ * connect is a presence change for every socket; sent one by one that is N² socket writes.
+ * Per user the frames keep their order; nothing else waits for them.
+ */
+export const BROADCAST_WINDOW_MS = 50;
+
+/**
  * The one place that maps bus events to this node's sockets. Each frame is serialised once and
- * the same string goes to every recipient socket.
+ * the same string goes to every recipient socket; a connection writes what it was given once per
+ * event-loop turn (see Connection.sendRaw).
  */
 export function startDispatcher(bus: Bus, registry: ConnectionRegistry): () => void {
-  const stopDeliver = bus.subscribe('deliver', (event) => deliver(registry, event));
+  let broadcast: string[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  const flushBroadcast = () => {
+    timer = undefined;
+    const frames = broadcast;
+    broadcast = [];
+    for (const connection of registry.everyone()) for (const frame of frames) connection.sendRaw(frame);
+  };
+
+  const stopDeliver = bus.subscribe('deliver', (event: DeliverEvent) => {
+    const data = JSON.stringify(event.frame);
+    if ('everyone' in event.recipients) {
+      broadcast.push(data);
+      timer ??= setTimeout(flushBroadcast, BROADCAST_WINDOW_MS);
+      return;
+    }
+    for (const userId of event.recipients.userIds) {
+      const connections = registry.ofUser(userId);
+      if (connections) for (const connection of connections) connection.sendRaw(data);
+    }
+  });
   const stopSessions = bus.subscribe('sessions.ended', (event) => {
     const frame = JSON.stringify({ type: 'session.ended', reason: event.reason });
     for (const sessionId of event.sessionIds) {
@@ -21,17 +50,7 @@ export function startDispatcher(bus: Bus, registry: ConnectionRegistry): () => v
   return () => {
     stopDeliver();
     stopSessions();
+    if (timer) clearTimeout(timer);
+    flushBroadcast();
   };
-}
-
-function deliver(registry: ConnectionRegistry, event: DeliverEvent): void {
-  const data = JSON.stringify(event.frame);
-  if ('everyone' in event.recipients) {
-    for (const connection of registry.everyone()) connection.sendRaw(data);
-    return;
-  }
-  for (const userId of event.recipients.userIds) {
-    const connections = registry.ofUser(userId);
-    if (connections) for (const connection of connections) connection.sendRaw(data);
-  }
 }

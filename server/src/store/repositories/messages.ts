@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely, Selectable, Transaction } from 'kysely';
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { Message, MessageKind } from '@switchboard/protocol';
 import type { Database, MessagesTable } from '../schema.js';
 
@@ -38,6 +38,8 @@ export interface MessageRepository {
 }
 
 const INSERT_CHUNK = 400;
+/** Conversations per last_seq update statement (3 parameters each). */
+const UPDATE_CHUNK = 500;
 
 export function createMessageRepository(db: Kysely<Database>, dialect: 'sqlite' | 'postgres'): MessageRepository {
   async function appendInTransaction(trx: Transaction<Database>, requests: readonly AppendRequest[], now: number): Promise<AppendOutcome[]> {
@@ -92,13 +94,12 @@ export function createMessageRepository(db: Kysely<Database>, dialect: 'sqlite' 
     for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
       await trx.insertInto('messages').values(rows.slice(i, i + INSERT_CHUNK)).execute();
     }
-    const touched = new Set(rows.map((row) => row.conversation_id));
-    for (const conversationId of touched) {
-      await trx
-        .updateTable('conversations')
-        .set({ last_seq: seqBy.get(conversationId) ?? 0, updated_at: now })
-        .where('id', '=', conversationId)
-        .execute();
+    // One statement moves every touched conversation's last_seq (a batch touches hundreds).
+    const touched = [...new Set(rows.map((row) => row.conversation_id))];
+    for (let i = 0; i < touched.length; i += UPDATE_CHUNK) {
+      const ids = touched.slice(i, i + UPDATE_CHUNK);
+      const cases = ids.map((id) => sql`when ${id} then cast(${seqBy.get(id) ?? 0} as bigint)`);
+      await sql`update conversations set last_seq = case id ${sql.join(cases, sql` `)} end, updated_at = ${now} where id in (${sql.join(ids)})`.execute(trx);
     }
 
     const seenInBatch = new Set<string>();

@@ -1,0 +1,72 @@
+// Idle capacity: how many authenticated, idle WebSockets one node holds, and the RSS each costs.
+//
+// Every socket is a full client: upgrade with its own session's bearer token, hello -> welcome,
+// then silence (the server's heartbeat pings keep going). The open-file limit is 20,000 per
+// process, so the sockets are spread over the generator processes, each connecting from its own
+// loopback source addresses. RSS per session = (RSS with all sockets - RSS before) / sockets, both
+// read after a full GC.
+//
+// The sockets belong to `idleUsers` users with several devices each: today every welcome lists
+// every user's presence and reads the whole user table, so its cost grows with the number of
+// users (see docs/performance.md); the memory a socket holds does not.
+
+import { seed } from '../lib/seed.mjs';
+import { createStore, freePort, startGenerators, startServer, writeFixture } from '../lib/harness.mjs';
+import { nowMs, round, sleep } from '../lib/stats.mjs';
+import { cpuMs, mb, sum } from './im.mjs';
+
+export async function runIdle(options, log) {
+  const sockets = options.idleSockets;
+  const users = Math.min(options.idleUsers, sockets);
+  const perUser = Math.ceil(sockets / users);
+  const store = await createStore(options.store, 'idle');
+  const fixture = await seed(store.options, { groups: [{ name: 'idle', count: users, sessionsPerUser: perUser, dmOffsets: [1] }] });
+  const fixtureFile = writeFixture(fixture, 'idle');
+  const server = await startServer(store, { port: await freePort() });
+  const assignments = [];
+  let left = sockets;
+  // One socket per user first (each user's first connect is the presence change), then the rest.
+  for (let device = 0; device < perUser && left > 0; device += 1) {
+    for (let u = 0; u < users && left > 0; u += 1, left -= 1) assignments.push({ user: u, sockets: 1, token: device });
+  }
+  const gens = await startGenerators(Math.max(options.generators, Math.ceil(sockets / 9000)), { fixtureFile, servers: [server.url], assignments });
+  try {
+    await sleep(300);
+    const before = await server.metrics('?gc=1&reset=1');
+    const t = nowMs();
+    const parts = await gens.all('connect', { concurrency: 200, timeoutMs: options.connectTimeoutS * 1000 }, options.connectTimeoutS * 1000 + 30_000);
+    const connectS = (nowMs() - t) / 1000;
+    await sleep(options.idleSettleS * 1000);
+    const quiet = await server.metrics('?reset=1');
+    const quietAt = nowMs();
+    await sleep(options.idleSettleS * 1000);
+    const after = await server.metrics('?gc=1&reset=1');
+    const quietMs = nowMs() - quietAt;
+    const opened = sum(parts, (part) => part.opened);
+    const figures = {
+      sockets,
+      users,
+      socketsPerUser: perUser,
+      opened,
+      failed: sum(parts, (part) => part.failed),
+      serverConnections: after.connections,
+      connectS: round(connectS, 1),
+      connectServerCpuS: round(cpuMs(before, quiet) / 1000, 1),
+      rssBeforeMb: mb(before.memory.rss),
+      rssAfterMb: mb(after.memory.rss),
+      heapUsedAfterMb: mb(after.memory.heapUsed),
+      kbPerSession: opened > 0 ? round((after.memory.rss - before.memory.rss) / 1024 / opened, 2) : null,
+      heapKbPerSession: opened > 0 ? round((after.memory.heapUsed - before.memory.heapUsed) / 1024 / opened, 2) : null,
+      idleCpuPct: round((cpuMs(quiet, after) / quietMs) * 100, 1),
+      idleEventLoopLagP99Ms: after.eventLoopLagMs.p99,
+      generators: gens.list.length,
+      upgradeRefused: parts.map((part) => part.counters.upgradeRefused),
+    };
+    log(`idle: ${opened}/${sockets} sockets (${users} users) in ${figures.connectS} s; RSS ${figures.rssBeforeMb} -> ${figures.rssAfterMb} MB = ${figures.kbPerSession} KB per session`);
+    return figures;
+  } finally {
+    await gens.stop();
+    await server.stop();
+    await store.drop();
+  }
+}
