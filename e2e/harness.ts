@@ -10,6 +10,12 @@ export interface E2E {
   browser: Browser;
   /** A fresh browser context (its own cookies and storage), logged in as `user` through the login form. */
   loginAs(user: Pick<TestUser, 'username' | 'password'>, options?: { locale?: string; viewport?: { width: number; height: number } }): Promise<{ context: BrowserContext; page: Page }>;
+  /**
+   * A website visitor: a fresh browser context (its own storage) on a page that embeds the widget,
+   * by default the widget's demo page (`/widget/demo.html`, site key `demo`). `path` may add a query
+   * or hash to it.
+   */
+  openVisitor(options?: { path?: string; locale?: string; viewport?: { width: number; height: number } }): Promise<{ context: BrowserContext; page: Page }>;
   stop(): Promise<void>;
 }
 
@@ -29,6 +35,13 @@ export async function startE2E(env: Record<string, string> = {}): Promise<E2E> {
       await page.getByLabel('Username').fill(user.username);
       await page.getByLabel('Password').fill(user.password);
       await page.getByRole('button', { name: 'Log in' }).click();
+      return { context, page };
+    },
+    async openVisitor(options = {}) {
+      const context = await browser.newContext({ locale: options.locale ?? 'en-US', viewport: options.viewport ?? { width: 1280, height: 800 } });
+      contexts.push(context);
+      const page = await context.newPage();
+      await page.goto(`${server.url}${options.path ?? '/widget/demo.html'}`);
       return { context, page };
     },
     async stop() {

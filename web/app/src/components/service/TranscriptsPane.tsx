@@ -8,7 +8,7 @@ import { visitorLabel } from '../../state/serviceSelectors.js';
 import { useAppState } from '../../state/StoreProvider.js';
 import { Avatar } from '../common/Avatar.js';
 import { Icon } from '../common/Icon.js';
-import { oneLine } from './visitorText.js';
+import { oneLine, visitorAvatarName } from './visitorText.js';
 
 const PAGE = 30;
 
@@ -117,7 +117,7 @@ export function TranscriptsPane() {
                 return (
                   <li key={chat.id}>
                     <a href={`#/visitors/${chat.id}`} className="transcript-item" data-testid={`transcript-${chat.id}`} aria-label={name}>
-                      <Avatar id={chat.visitor.id} name={name} />
+                      <Avatar id={chat.visitor.id} name={visitorAvatarName(chat.visitor, t)} />
                       <span className="transcript-text">
                         <span className="transcript-line">
                           <span className="transcript-name">{name}</span>

@@ -6,6 +6,8 @@ import { Avatar } from '../common/Avatar.js';
 interface VisitorChatItemProps {
   chat: ChatSummary;
   name: string;
+  /** For the avatar's initials. */
+  avatarName: string;
   preview: string;
   unread: number;
   active: boolean;
@@ -15,7 +17,7 @@ interface VisitorChatItemProps {
 }
 
 /** One visitor chat in the sidebar: a link to `#/visitors/<id>` named by the visitor. */
-export const VisitorChatItem = memo(function VisitorChatItem({ chat, name, preview, unread, active, invited, typing }: VisitorChatItemProps) {
+export const VisitorChatItem = memo(function VisitorChatItem({ chat, name, avatarName, preview, unread, active, invited, typing }: VisitorChatItemProps) {
   const { t, format } = useI18n();
   const describedBy = useId();
   const closed = chat.status === 'closed';
@@ -34,7 +36,7 @@ export const VisitorChatItem = memo(function VisitorChatItem({ chat, name, previ
         aria-describedby={describedBy}
         aria-current={active ? 'page' : undefined}
       >
-        <Avatar id={chat.visitor.id} name={name} presence={closed ? undefined : chat.visitor.online ? 'online' : 'offline'} />
+        <Avatar id={chat.visitor.id} name={avatarName} presence={closed ? undefined : chat.visitor.online ? 'online' : 'offline'} />
         <span className="conversation-text">
           <span className="conversation-line">
             <span className="conversation-title">{name}</span>

@@ -14,6 +14,7 @@ import { useAppState } from '../../state/StoreProvider.js';
 import { Avatar } from '../common/Avatar.js';
 import { ConfirmDialog } from '../common/ConfirmDialog.js';
 import { Icon } from '../common/Icon.js';
+import { visitorAvatarName } from './visitorText.js';
 import { AskDialog, InviteDialog, TransferDialog } from './ServiceDialogs.js';
 import { VisitorComposer, type VisitorComposerHandle } from './VisitorComposer.js';
 import { VisitorInfoPanel } from './VisitorInfoPanel.js';
@@ -115,7 +116,7 @@ export function VisitorChatPane({ chatId }: { chatId: string }) {
         <button type="button" className="icon-button back-button" onClick={() => goTo({ kind: 'home' })} aria-label={t('chat.back')} title={t('chat.back')}>
           <Icon name="back" size={20} />
         </button>
-        <Avatar id={chat.visitor.id} name={name} presence={closed ? undefined : chat.visitor.online ? 'online' : 'offline'} />
+        <Avatar id={chat.visitor.id} name={visitorAvatarName(chat.visitor, t)} presence={closed ? undefined : chat.visitor.online ? 'online' : 'offline'} />
         <div className="chat-title">
           <h1 data-testid="visitor-chat-title">{name}</h1>
           <p className="chat-subtitle" data-testid="visitor-status">

@@ -10,7 +10,7 @@ import { Avatar } from '../common/Avatar.js';
 import { Icon } from '../common/Icon.js';
 import { MessageText } from '../chat/MessageText.js';
 import { DaySeparator } from '../chat/MessageRow.js';
-import { authorOf } from './visitorText.js';
+import { authorOf, visitorAvatarName } from './visitorText.js';
 
 const STICK_PX = 80;
 const LOAD_OLDER_PX = 400;
@@ -55,6 +55,7 @@ const VisitorMessageRow = memo(function VisitorMessageRow({ message, prev, chat,
     message.createdAt - prev.createdAt < GROUP_GAP_MS;
   const own = message.agentId !== null && message.agentId === meId;
   const avatarId = message.author === 'visitor' ? chat.visitor.id : (message.agentId ?? name);
+  const avatarName = message.author === 'visitor' ? visitorAvatarName(chat.visitor, t) : name;
   return (
     <>
       {separator}
@@ -68,7 +69,7 @@ const VisitorMessageRow = memo(function VisitorMessageRow({ message, prev, chat,
         tabIndex={-1}
       >
         <div className="message-gutter">
-          {continued && !note ? <span className="message-hover-time">{time}</span> : <Avatar id={avatarId} name={name} />}
+          {continued && !note ? <span className="message-hover-time">{time}</span> : <Avatar id={avatarId} name={avatarName} />}
         </div>
         <div className="message-main">
           {continued && !note ? (

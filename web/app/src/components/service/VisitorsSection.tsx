@@ -10,7 +10,7 @@ import { Icon } from '../common/Icon.js';
 import type { SidebarSectionProps } from '../sidebar/extensions.js';
 import { SidebarSection } from '../sidebar/SidebarSection.js';
 import { VisitorChatItem } from './VisitorChatItem.js';
-import { visitorPreview } from './visitorText.js';
+import { visitorAvatarName, visitorPreview } from './visitorText.js';
 
 /**
  * "Visitors" in the sidebar, for agents: their open visitor chats (waiting, assigned, invited)
@@ -53,7 +53,8 @@ export function VisitorsSection({ query }: SidebarSectionProps) {
         key={chat.id}
         chat={chat}
         name={visitorLabel(chat.visitor, t)}
-        preview={visitorPreview(chat, users, meId, t)}
+        preview={visitorPreview(chat, service.timelines.get(chat.id)?.messages, users, meId, t)}
+        avatarName={visitorAvatarName(chat.visitor, t)}
         unread={chat.status === 'closed' ? 0 : unreadOf(chat, service.timelines.get(chat.id), service.readSeq.get(chat.id) ?? 0)}
         active={chat.id === activeId}
         invited={meId !== undefined && chat.assigneeId !== meId && chat.agentIds.includes(meId)}

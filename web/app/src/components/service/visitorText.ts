@@ -1,4 +1,4 @@
-import type { ChatMessage, ChatSummary, User } from '@switchboard/protocol';
+import type { ChatMessage, ChatSummary, User, VisitorInfo } from '@switchboard/protocol';
 import type { Translate } from '../../i18n/translate.js';
 import { visitorLabel } from '../../state/serviceSelectors.js';
 
@@ -14,9 +14,26 @@ export function authorOf(message: ChatMessage, chat: ChatSummary, users: Readonl
   return (message.agentId ? users.get(message.agentId)?.displayName : undefined) ?? message.authorName ?? t('visitor.agent');
 }
 
-/** The preview line under a visitor chat in the sidebar. */
-export function visitorPreview(chat: ChatSummary, users: ReadonlyMap<string, User>, meId: string | undefined, t: Translate): string {
-  const message = chat.lastMessage;
+/** The name an avatar takes its initials from: the visitor's name, or "Visitor" ("V"). */
+export function visitorAvatarName(visitor: VisitorInfo, t: Translate): string {
+  return visitor.name?.trim() || t('visitor.tag');
+}
+
+/**
+ * The preview line under a visitor chat in the sidebar: the latest thing someone wrote (system
+ * lines such as "Alice joined the chat" only when nobody wrote anything yet).
+ */
+export function visitorPreview(chat: ChatSummary, messages: readonly ChatMessage[] | undefined, users: ReadonlyMap<string, User>, meId: string | undefined, t: Translate): string {
+  let message = chat.lastMessage;
+  if (message?.author === 'system' && messages) {
+    for (let index = messages.length - 1; index >= 0; index -= 1) {
+      const candidate = messages[index] as ChatMessage;
+      if (candidate.author !== 'system') {
+        message = candidate;
+        break;
+      }
+    }
+  }
   if (!message) return chat.status === 'queued' ? t('visitors.waiting') : t('conversation.noMessages');
   const text = oneLine(message.body);
   switch (message.author) {
