@@ -68,6 +68,7 @@ export async function startSwitchboard(config: Config, overrides: { log?: Logger
   });
   await service.ensureDefaults();
   const serviceBridge = new ServiceBridge(bus, im.presence, {
+    nodeId: config.nodeId,
     agentGraceMs: config.service.agentGraceMs,
     leaseRefreshMs: Math.max(50, Math.floor(config.service.agentLeaseMs / 4)),
   });

@@ -56,14 +56,15 @@ export interface AgentCommandResults {
 /** IM → CS, node-local. */
 export type ImAgentEvent =
   /** A command from an agent's client; answered with a 'reply' on 'service.agent' carrying the same requestId. */
-  | { kind: 'command'; requestId: string; agentId: string; agentName: string; command: AgentCommand }
+  | { kind: 'command'; requestId: string; nodeId: string; agentId: string; agentName: string; command: AgentCommand }
   /**
    * The agent is gone from this node: logged out, or their last socket closed and the grace
-   * period passed without a reconnect. The CS system puts them off duty and re-routes their chats.
+   * period passed without a reconnect. Unless another node still has them, the CS system puts them
+   * off duty and re-routes their chats.
    */
-  | { kind: 'gone'; agentId: string; reason: 'logged_out' | 'disconnected' }
+  | { kind: 'gone'; nodeId: string; agentId: string; reason: 'logged_out' | 'disconnected' }
   /** Agents connected to this node right now (the duty lease; see service/agentDuty.ts). */
-  | { kind: 'alive'; agentIds: readonly string[] };
+  | { kind: 'alive'; nodeId: string; agentIds: readonly string[] };
 
 /** CS → IM, node-local. The IM side (im/serviceBridge.ts) turns these into 'deliver' events. */
 export type ServiceAgentEvent =

@@ -6,6 +6,8 @@ import { AppError } from '../errors.js';
 import type { PresenceService } from './presence.js';
 
 export interface ServiceBridgeOptions {
+  /** This node's id (the CS system tracks which nodes an agent is connected to). */
+  nodeId: string;
   /** How long after an agent's last socket closed they are reported gone (a reload must not count). */
   agentGraceMs: number;
   /** How often this node vouches for its connected agents (the CS system's duty lease). */
@@ -45,7 +47,7 @@ export class ServiceBridge {
   start(): void {
     this.unsubscribe = this.bus.subscribe('service.agent', (event) => this.onServiceEvent(event));
     this.leaseTimer = setInterval(() => {
-      if (this.connectedAgents.size > 0) this.bus.publish('im.agent', { kind: 'alive', agentIds: [...this.connectedAgents] });
+      if (this.connectedAgents.size > 0) this.bus.publish('im.agent', { kind: 'alive', nodeId: this.options.nodeId, agentIds: [...this.connectedAgents] });
     }, this.options.leaseRefreshMs);
     this.leaseTimer.unref();
   }
@@ -60,7 +62,7 @@ export class ServiceBridge {
       }, this.options.requestTimeoutMs ?? 15_000);
       timer.unref();
       this.pending.set(requestId, { resolve: resolve as (result: unknown) => void, reject, timer });
-      this.bus.publish('im.agent', { kind: 'command', requestId, agentId, agentName, command });
+      this.bus.publish('im.agent', { kind: 'command', requestId, nodeId: this.options.nodeId, agentId, agentName, command });
     });
   }
 
@@ -83,12 +85,12 @@ export class ServiceBridge {
     if (existing) clearTimeout(existing);
     this.graceTimers.delete(agentId);
     if (sessionEnded || this.options.agentGraceMs === 0) {
-      this.bus.publish('im.agent', { kind: 'gone', agentId, reason: sessionEnded ? 'logged_out' : 'disconnected' });
+      this.bus.publish('im.agent', { kind: 'gone', nodeId: this.options.nodeId, agentId, reason: sessionEnded ? 'logged_out' : 'disconnected' });
       return;
     }
     const timer = setTimeout(() => {
       this.graceTimers.delete(agentId);
-      if (!this.presence.isConnected(agentId)) this.bus.publish('im.agent', { kind: 'gone', agentId, reason: 'disconnected' });
+      if (!this.presence.isConnected(agentId)) this.bus.publish('im.agent', { kind: 'gone', nodeId: this.options.nodeId, agentId, reason: 'disconnected' });
     }, this.options.agentGraceMs);
     timer.unref();
     this.graceTimers.set(agentId, timer);

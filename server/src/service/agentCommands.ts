@@ -21,9 +21,9 @@ export function startAgentCommands(
     const { agentId, agentName, command } = event;
     switch (command.kind) {
       case 'sync':
-        return parts.duty.sync(agentId);
+        return parts.duty.sync(agentId, agentName, event.nodeId);
       case 'duty.set':
-        return { status: await parts.duty.set(agentId, agentName, command.status) };
+        return { status: await parts.duty.set(agentId, agentName, command.status, event.nodeId) };
       case 'send':
         return { message: await parts.relay.fromAgent(agentId, agentName, command.chatId, command.clientId, command.body, false) };
       case 'note':
@@ -60,10 +60,10 @@ export function startAgentCommands(
         void handle(event);
         return;
       case 'gone':
-        parts.duty.gone(event.agentId, event.reason).catch(onError);
+        parts.duty.gone(event.agentId, event.reason, event.nodeId).catch(onError);
         return;
       case 'alive':
-        parts.duty.alive(event.agentIds).catch(onError);
+        parts.duty.alive(event.nodeId, event.agentIds).catch(onError);
         return;
     }
   });

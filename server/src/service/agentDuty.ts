@@ -24,12 +24,14 @@ export class AgentDuty {
     private readonly lines: SystemLines,
     private readonly queue: ChatQueue,
     private readonly views: ChatViews,
+    private readonly options: { agentLeaseMs: number },
     private readonly now: () => number,
   ) {}
 
   /** `duty.set` from the agent's client. The agent's row is created on first use with defaults. */
-  async set(agentId: string, agentName: string, status: DutyStatus): Promise<DutyStatus> {
+  async set(agentId: string, agentName: string, status: DutyStatus, nodeId: string): Promise<DutyStatus> {
     await this.repos.agents.ensure(agentId, agentName, this.now());
+    await this.repos.agents.seenOn(nodeId, [agentId], this.now());
     const previous = await this.repos.agents.setDuty(agentId, status, this.now());
     // Every tab of the agent shows the duty, also when it did not change (the asking tab's answer).
     this.notify.duty(agentId, status);
@@ -39,8 +41,15 @@ export class AgentDuty {
     return status;
   }
 
-  /** The IM server says the agent is gone (logout, lost connection past the grace period). */
-  async gone(agentId: string, reason: OffDutyReason): Promise<void> {
+  /**
+   * The IM server of `nodeId` says the agent is gone from it (logout, lost connection past the
+   * grace period). They stay on duty while another node still vouches for them.
+   */
+  async gone(agentId: string, reason: OffDutyReason, nodeId?: string): Promise<void> {
+    if (nodeId) {
+      await this.repos.agents.goneFrom(nodeId, agentId);
+      if (await this.repos.agents.onOtherNode(nodeId, agentId, this.now() - this.options.agentLeaseMs)) return;
+    }
     const previous = await this.repos.agents.setDuty(agentId, 'off', this.now());
     if (previous === undefined) return;
     this.notify.duty(agentId, 'off', reason);
@@ -48,21 +57,24 @@ export class AgentDuty {
   }
 
   /** What a (re)connecting agent's client needs: their duty and open chats. Refreshes the lease. */
-  async sync(agentId: string): Promise<{ status: DutyStatus; chats: ChatSummary[] }> {
+  async sync(agentId: string, agentName: string, nodeId: string): Promise<{ status: DutyStatus; chats: ChatSummary[] }> {
     const agent = await this.repos.agents.find(agentId);
     if (!agent) return { status: 'off', chats: [] };
-    await this.repos.agents.touch([agentId], this.now());
+    if (agent.displayName !== agentName) await this.repos.agents.ensure(agentId, agentName, this.now());
+    await this.repos.agents.seenOn(nodeId, [agentId], this.now());
     const chats = await this.repos.chats.openForAgent(agentId);
     return { status: agent.dutyStatus, chats: await this.views.summaries(chats) };
   }
 
-  async alive(agentIds: readonly string[]): Promise<void> {
-    await this.repos.agents.touch(agentIds, this.now());
+  async alive(nodeId: string, agentIds: readonly string[]): Promise<void> {
+    await this.repos.agents.seenOn(nodeId, agentIds, this.now());
   }
 
   /** Sweeper: agents on duty that no node has vouched for within the lease. */
-  async sweepLapsed(leaseMs: number): Promise<void> {
+  async sweepLapsed(): Promise<void> {
+    const leaseMs = this.options.agentLeaseMs;
     for (const agentId of await this.repos.agents.lapsed(this.now() - leaseMs, 100)) await this.gone(agentId, 'lease_expired');
+    await this.repos.agents.pruneNodes(this.now() - 2 * leaseMs);
   }
 
   /** Sends the agent's chats back to routing and takes them out of chats they were invited to. */

@@ -1,7 +1,10 @@
+import type { Kysely } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { newClientId, type ChatHistoryResponse } from '@switchboard/protocol';
 import { serviceKit } from '../test/serviceKit.js';
 import { startTestServer, TEST_STORES, type TestServer } from '../test/testServer.js';
+import { until } from '../test/until.js';
+import type { ServiceDatabase } from './store/schema.js';
 
 describe.each(TEST_STORES)('agent duty on %s', (store) => {
   let server: TestServer;
@@ -80,6 +83,23 @@ describe.each(TEST_STORES)('agent duty on %s', (store) => {
     expect((await back.waitFor('duty')).status).toBe('off');
     await back.roundTrip();
     expect(back.received('visitor.chat')).toHaveLength(0);
+  });
+
+  it.skipIf(store !== 'postgres')('an agent connected to two nodes stays on duty when their last tab on one node closes', async () => {
+    const peer = await server.peer({ SWITCHBOARD_AGENT_GRACE_MS: '300', SWITCHBOARD_SERVICE_SWEEP_MS: '50' });
+    const agent = await kit.agent();
+    const elsewhere = await peer.connect(agent.user);
+    expect((await elsewhere.waitFor('duty')).status).toBe('available');
+    const peerNodes = async (agentId: string) =>
+      (await (server.node.store.db as unknown as Kysely<ServiceDatabase>).selectFrom('cs_agent_nodes').select('node_id').where('agent_id', '=', agentId).execute()).map((row) => row.node_id);
+    expect((await peerNodes(agent.user.id)).sort()).toEqual([server.node.config.nodeId, peer.node.config.nodeId].sort());
+
+    await agent.socket.close();
+    await until(async () => !(await peerNodes(agent.user.id)).includes(server.node.config.nodeId), 'the first node to report the agent gone');
+    expect((await kit.service.repos.agents.find(agent.user.id))?.dutyStatus).toBe('available');
+
+    await elsewhere.close();
+    await until(async () => (await kit.service.repos.agents.find(agent.user.id))?.dutyStatus === 'off', 'the agent to go off duty');
   });
 
   it('a reload within the grace period does not count', async () => {

@@ -5,16 +5,8 @@ import { LIMITS, newClientId, VISITOR_PROTOCOL_VERSION } from '@switchboard/prot
 import { serviceKit } from '../test/serviceKit.js';
 import { startTestServer, TEST_STORES, type TestServer } from '../test/testServer.js';
 import { TestVisitor } from '../test/testVisitor.js';
+import { until } from '../test/until.js';
 import type { ServiceDatabase } from './store/schema.js';
-
-/** Waits until `check` holds, re-checking on a short interval, failing after the deadline. */
-async function until(check: () => Promise<boolean>, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 describe.each(TEST_STORES)('visitors on %s', (store) => {
   let server: TestServer;
@@ -51,6 +43,17 @@ describe.each(TEST_STORES)('visitors on %s', (store) => {
     await secondTab.waitFor('v.message', (frame) => frame.message.body === 'to both tabs');
     // The visitor never counted as gone.
     expect((await kit.service.repos.visitors.find(assigned.chat.visitor.id))?.online).toBe(true);
+  });
+
+  it('two tabs starting a chat at the same moment get the same one', async () => {
+    await kit.agent();
+    const first = await server.visitor();
+    const second = await server.visitor({ token: first.token ?? '' });
+    const answers = await Promise.all([first, second].map((tab) => tab.request({ type: 'v.start', name: 'Twin', message: 'hi' })));
+    expect(answers.map((answer) => answer.type)).toEqual(['v.ok', 'v.ok']);
+    const ids = [first, second].map((tab) => tab.received('v.chat').at(-1)?.chat.id);
+    expect(ids[0]).toBeDefined();
+    expect(ids[1]).toBe(ids[0]);
   });
 
   it('a new conversation only after the old one was closed; the agent sees who ended it', async () => {

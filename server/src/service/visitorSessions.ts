@@ -2,6 +2,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { ChatMessage, PageInfo, VisitorChatView, WidgetConfig } from '@switchboard/protocol';
 import { AppError, errors } from '../errors.js';
 import type { ServiceRepositories } from './store/index.js';
+import { isUniqueViolation } from './store/util.js';
 import type { VisitorRecord } from './store/visitors.js';
 import type { SystemLines } from './announce.js';
 import type { ChatClosing } from './closing.js';
@@ -132,8 +133,15 @@ export class VisitorSessions {
       ...(request.email ? { email: request.email } : {}),
       ...(Object.keys(fields).length > 0 ? { fields: { ...visitor.fields, ...fields } } : {}),
     });
-    const chat = await this.repos.chats.create({ id: randomUUID(), siteId: site.id, visitorId, departmentId }, this.now());
-    return this.views.visitorView(chat);
+    try {
+      const chat = await this.repos.chats.create({ id: randomUUID(), siteId: site.id, visitorId, departmentId }, this.now());
+      return await this.views.visitorView(chat);
+    } catch (error) {
+      // Another tab started one at the same moment (one open chat per visitor is a unique index).
+      const raced = isUniqueViolation(error) ? await this.repos.chats.openForVisitor(visitorId) : undefined;
+      if (!raced) throw error;
+      return this.views.visitorView(raced);
+    }
   }
 
   /** After start (and its first message) are stored: route it, longest waiter first. */

@@ -37,6 +37,14 @@ export interface AgentRepository {
   anyOnDuty(departmentId?: string | null): Promise<boolean>;
   /** The node vouches for these connected agents (duty lease). */
   touch(userIds: readonly string[], now: number): Promise<void>;
+  /** Like touch(), and records that the agents are connected to `nodeId`. */
+  seenOn(nodeId: string, userIds: readonly string[], now: number): Promise<void>;
+  /** The agent's last socket on `nodeId` is gone. */
+  goneFrom(nodeId: string, userId: string): Promise<void>;
+  /** True when another node vouched for the agent since `freshAfter`. */
+  onOtherNode(nodeId: string, userId: string, freshAfter: number): Promise<boolean>;
+  /** Forgets node records not refreshed since `before` (nodes that died). */
+  pruneNodes(before: number): Promise<void>;
   /** On-duty agents whose lease ran out before `before`. */
   lapsed(before: number, limit: number): Promise<string[]>;
 }
@@ -154,6 +162,31 @@ export function createAgentRepository(db: ServiceDb): AgentRepository {
     async touch(userIds, now) {
       if (userIds.length === 0) return;
       await db.updateTable('cs_agents').set({ seen_at: now }).where('user_id', 'in', [...userIds]).execute();
+    },
+    async seenOn(nodeId, userIds, now) {
+      if (userIds.length === 0) return;
+      await db
+        .insertInto('cs_agent_nodes')
+        .values(userIds.map((userId) => ({ agent_id: userId, node_id: nodeId, seen_at: now })))
+        .onConflict((oc) => oc.columns(['agent_id', 'node_id']).doUpdateSet({ seen_at: now }))
+        .execute();
+      await this.touch(userIds, now);
+    },
+    async goneFrom(nodeId, userId) {
+      await db.deleteFrom('cs_agent_nodes').where('agent_id', '=', userId).where('node_id', '=', nodeId).execute();
+    },
+    async onOtherNode(nodeId, userId, freshAfter) {
+      const row = await db
+        .selectFrom('cs_agent_nodes')
+        .select('node_id')
+        .where('agent_id', '=', userId)
+        .where('node_id', '!=', nodeId)
+        .where('seen_at', '>=', freshAfter)
+        .executeTakeFirst();
+      return row !== undefined;
+    },
+    async pruneNodes(before) {
+      await db.deleteFrom('cs_agent_nodes').where('seen_at', '<', before).execute();
     },
     async lapsed(before, limit) {
       const rows = await db

@@ -26,6 +26,12 @@ export interface CsAgentsTable {
   updated_at: number;
 }
 
+export interface CsAgentNodesTable {
+  agent_id: string;
+  node_id: string;
+  seen_at: number;
+}
+
 export interface CsDepartmentsTable {
   id: string;
   name: string;
@@ -127,6 +133,7 @@ export interface CsOfflineMessagesTable {
 export interface ServiceDatabase {
   cs_settings: CsSettingsTable;
   cs_agents: CsAgentsTable;
+  cs_agent_nodes: CsAgentNodesTable;
   cs_departments: CsDepartmentsTable;
   cs_agent_departments: CsAgentDepartmentsTable;
   cs_sites: CsSitesTable;

@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely';
 import * as im from './001_im.js';
 import * as service from './002_service.js';
+import * as servicePresence from './003_service_presence.js';
 
 /**
  * Every migration, in order. Names sort lexically; never rename or edit one that has shipped —
@@ -9,4 +10,5 @@ import * as service from './002_service.js';
 export const migrations: Record<string, Migration> = {
   '001_im': im,
   '002_service': service,
+  '003_service_presence': servicePresence,
 };
