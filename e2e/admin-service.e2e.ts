@@ -115,7 +115,7 @@ describe('customer service in the admin console', () => {
     await expectPage(message.getByTestId('offline-name')).toHaveText(XSS);
     await expectPage(message.getByTestId('offline-message')).toHaveText(`${XSS} please call me back`);
     await expectPage(message.getByTestId('offline-department')).toContainText('VIP <b>desk</b>');
-    await expectPage(message.getByTestId('offline-page')).toHaveText('javascript:window.__pwned=2');
+    await expectPage(message.getByTestId('offline-page-url')).toHaveText('javascript:window.__pwned=2');
     expect(await message.locator('a[href^="javascript:"]').count()).toBe(0);
     expect(await page.getByTestId('offline-list').locator('img').count()).toBe(0);
     expect(await page.evaluate(() => (window as { __pwned?: unknown }).__pwned)).toBeUndefined();

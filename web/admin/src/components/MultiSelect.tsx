@@ -3,7 +3,7 @@
  * Keyboard: Enter/Space/ArrowDown open it, Tab and arrows move through the options, Space
  * toggles, Escape closes and returns focus to the button; focus leaving it closes it too.
  */
-import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useId, useLayoutEffect, useRef, useState, type CSSProperties, type KeyboardEvent } from 'react';
 import { Icon } from './Icon';
 
 export interface MultiSelectOption {
@@ -33,14 +33,34 @@ export function MultiSelect({ label, options, value, onChange, placeholder, empt
   const rootRef = useRef<HTMLDivElement>(null);
   const buttonRef = useRef<HTMLButtonElement>(null);
   const listRef = useRef<HTMLDivElement>(null);
-  const [placement, setPlacement] = useState<'below' | 'above'>('below');
+  // The list is position: fixed next to the button, so a scrolling table does not clip it.
+  const [position, setPosition] = useState<CSSProperties | null>(null);
+
+  useLayoutEffect(() => {
+    if (!open) return;
+    const place = () => {
+      const rect = buttonRef.current?.getBoundingClientRect();
+      if (!rect) return;
+      const above = window.innerHeight - rect.bottom < 240 && rect.top > window.innerHeight - rect.bottom;
+      const left = Math.max(8, Math.min(rect.left, window.innerWidth - Math.max(rect.width, 220) - 8));
+      setPosition(
+        above
+          ? { left, bottom: window.innerHeight - rect.top + 4, minWidth: rect.width, maxHeight: Math.min(260, rect.top - 16) }
+          : { left, top: rect.bottom + 4, minWidth: rect.width, maxHeight: Math.min(260, window.innerHeight - rect.bottom - 16) },
+      );
+    };
+    place();
+    window.addEventListener('resize', place);
+    window.addEventListener('scroll', place, true);
+    return () => {
+      window.removeEventListener('resize', place);
+      window.removeEventListener('scroll', place, true);
+    };
+  }, [open]);
 
   useEffect(() => {
     if (!open) return;
-    // Open upwards when there is no room below (last rows of a table).
-    const rect = buttonRef.current?.getBoundingClientRect();
-    if (rect) setPlacement(window.innerHeight - rect.bottom < 240 && rect.top > 260 ? 'above' : 'below');
-    listRef.current?.querySelector<HTMLInputElement>('input')?.focus();
+    listRef.current?.querySelector<HTMLInputElement>('input')?.focus({ preventScroll: true });
     const onPointer = (event: PointerEvent) => {
       if (!rootRef.current?.contains(event.target as Node)) setOpen(false);
     };
@@ -95,7 +115,6 @@ export function MultiSelect({ label, options, value, onChange, placeholder, empt
         ref={buttonRef}
         type="button"
         className="multiselect-button"
-        aria-haspopup="true"
         aria-expanded={open}
         aria-controls={open ? `${id}-list` : undefined}
         aria-label={`${label}: ${chosen.length ? chosen.map((option) => option.label).join(', ') : placeholder}`}
@@ -120,7 +139,7 @@ export function MultiSelect({ label, options, value, onChange, placeholder, empt
         <Icon name="chevronDown" size={16} className="multiselect-caret" />
       </button>
       {open && (
-        <div ref={listRef} id={`${id}-list`} className={`multiselect-list multiselect-${placement}`} role="group" aria-label={label} onKeyDown={onListKey}>
+        <div ref={listRef} id={`${id}-list`} className="multiselect-list" style={position ?? undefined} role="group" aria-label={label} onKeyDown={onListKey}>
           {options.length === 0 ? (
             <p className="multiselect-empty">{emptyText}</p>
           ) : (

@@ -290,6 +290,8 @@ export default function DepartmentsPage(_props: SectionProps) {
             }));
             notify(t('departments.toast.deleted', { name: deleting.name }));
             setDeleting(null);
+            // The row (and the button that opened the dialog) is gone: continue in the create field.
+            requestAnimationFrame(() => newNameRef.current?.focus());
           }}
         />
       )}

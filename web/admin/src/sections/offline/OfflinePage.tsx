@@ -204,11 +204,11 @@ export default function OfflinePage(_props: SectionProps) {
                           <span className="meta-item meta-page">
                             <Icon name="link" size={14} />
                             {href ? (
-                              <a href={href} target="_blank" rel="noopener noreferrer nofollow" title={message.pageUrl} data-testid="offline-page">
+                              <a href={href} target="_blank" rel="noopener noreferrer nofollow" title={message.pageUrl} data-testid="offline-page-url">
                                 {message.pageUrl}
                               </a>
                             ) : (
-                              <span title={message.pageUrl} data-testid="offline-page">
+                              <span title={message.pageUrl} data-testid="offline-page-url">
                                 {message.pageUrl}
                               </span>
                             )}

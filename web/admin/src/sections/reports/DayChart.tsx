@@ -64,27 +64,30 @@ export function DayChart({ days }: { days: readonly Day[] }) {
           </div>
         </div>
       </div>
-      <table className="visually-hidden">
-        <caption>{t('reports.chart.title')}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t('reports.chart.day')}</th>
-            <th scope="col">{t('reports.chart.chats')}</th>
-            <th scope="col">{t('reports.chart.missed')}</th>
-            <th scope="col">{t('reports.chart.offline')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {days.map((day) => (
-            <tr key={day.day}>
-              <th scope="row">{formatDay(locale, day.day, 'long')}</th>
-              <td>{day.chats}</td>
-              <td>{day.missed}</td>
-              <td>{day.offlineMessages}</td>
+      {/* A table ignores width: 1px; the hiding box goes around it. */}
+      <div className="visually-hidden">
+        <table>
+          <caption>{t('reports.chart.title')}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('reports.chart.day')}</th>
+              <th scope="col">{t('reports.chart.chats')}</th>
+              <th scope="col">{t('reports.chart.missed')}</th>
+              <th scope="col">{t('reports.chart.offline')}</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {days.map((day) => (
+              <tr key={day.day}>
+                <th scope="row">{formatDay(locale, day.day, 'long')}</th>
+                <td>{day.chats}</td>
+                <td>{day.missed}</td>
+                <td>{day.offlineMessages}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </div>
   );
 }

@@ -64,7 +64,9 @@ export function SiteEditor({ site, onSaved, onDeleted }: { site: Site | null; on
     const duplicates = duplicateKeyErrors(t, draft.fields);
     if (!parsed.success || Object.keys(duplicates).length > 0) {
       const found = parsed.success ? { fields: {}, rows: {} } : zodSiteErrors(t, parsed.error, origins);
-      setErrors({ fields: found.fields, rows: { ...duplicates, ...found.rows } });
+      const rows: SiteErrors['rows'] = { ...duplicates };
+      for (const [index, row] of Object.entries(found.rows)) rows[Number(index)] = { ...rows[Number(index)], ...row };
+      setErrors({ fields: found.fields, rows });
       focusFirstInvalid(formRef.current);
       return;
     }
