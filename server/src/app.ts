@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Bus } from './bus/bus.js';
 import { createInProcessBus } from './bus/inProcessBus.js';
+import { createRedisBus } from './bus/redisBus.js';
 import type { Config } from './config/env.js';
 import { createHttpApp } from './gateway/http/app.js';
 import { healthRoutes } from './gateway/http/routes/health.js';
@@ -51,8 +52,9 @@ export async function startSwitchboard(config: Config, overrides: { log?: Logger
   const log = overrides.log ?? createLogger(config.logLevel, config.nodeId);
   const onFault = (error: unknown) => log.error({ err: error }, 'unexpected failure');
   const store = await openStore({ databaseUrl: config.databaseUrl, databaseSchema: config.databaseSchema, dataDir: config.dataDir });
-  const bus = createInProcessBus((error, channel) => log.error({ err: error, channel }, 'bus handler failed'));
-  const im = createImServer(createImRepositories(store), bus, { sessionTtlMs: config.sessionTtlMs, onError: onFault });
+  const bus = await openBus(config, log);
+  const im = createImServer(createImRepositories(store), bus, { sessionTtlMs: config.sessionTtlMs, nodeId: config.nodeId, onError: onFault });
+  if (config.busUrl) im.presence.startClusterSync();
 
   const origins = new OriginPolicy(config.publicUrl, config.extraOrigins);
   const { app: http, guards } = await createHttpApp(im, origins, { log, secureCookies: config.secureCookies, trustProxy: false, limits: config.limits });
@@ -85,10 +87,10 @@ export async function startSwitchboard(config: Config, overrides: { log?: Logger
   const ws = attachWebSocketGateway(http.server, im, origins, log, upgrades, config.heartbeatMs, serviceAgentGateway(serviceBridge), config.limits.wsMaxPerIp);
   const stopDispatcher = startDispatcher(bus, ws.registry);
   healthRoutes(http, store, bus, config.nodeId, () => ws.registry.size);
-  if (process.env.SWITCHBOARD_METRICS === '1') (await import('./gateway/http/routes/metrics.js')).metricsRoutes(http, im, () => ws.registry.size);
   visitorRoutes(http, service, visitorWs.selfOrigins, config.service.visitorLimits);
   serviceRoutes(http, service, im, guards);
   serviceAdminRoutes(http, service, im, guards);
+  if (process.env.SWITCHBOARD_METRICS === '1') (await import('./gateway/http/routes/metrics.js')).metricsRoutes(http, im, () => ws.registry.size);
   await registerWebApps(http, config.webRoot ?? REPO_ROOT);
 
   const sweeper = setInterval(() => void im.repos.sessions.deleteExpired(Date.now()).catch(onFault), 3600_000);
@@ -125,8 +127,22 @@ export async function startSwitchboard(config: Config, overrides: { log?: Logger
       stopDispatcher();
       await http.close();
       await im.sender.drain();
+      if (config.busUrl) im.presence.stopClusterSync();
       await bus.close();
       await store.close();
     },
   };
+}
+
+/** The in-process bus on one node; the Redis bus when SWITCHBOARD_BUS names one (cluster mode). */
+async function openBus(config: Config, log: Logger): Promise<Bus> {
+  const onHandlerError = (error: unknown, channel: string) => log.error({ err: error, channel }, 'bus handler failed');
+  if (!config.busUrl) return createInProcessBus(onHandlerError);
+  return createRedisBus({
+    url: config.busUrl,
+    prefix: config.busPrefix,
+    nodeId: config.nodeId,
+    onHandlerError,
+    onConnectionError: (error) => log.warn({ err: error }, 'bus connection problem'),
+  });
 }

@@ -1,4 +1,4 @@
-import type { ChatMessage, ChatSummary, DutyStatus, ErrorBody, ServerFrame, VisitorServerFrame } from '@switchboard/protocol';
+import type { ChatMessage, ChatSummary, DutyStatus, ErrorBody, PresenceStatus, ServerFrame, VisitorServerFrame } from '@switchboard/protocol';
 
 /** Who receives a delivery. Decided once, by the command that emits the event. */
 export type Recipients = { userIds: readonly string[] } | { everyone: true };
@@ -7,7 +7,20 @@ export type Recipients = { userIds: readonly string[] } | { everyone: true };
 export interface DeliverEvent {
   recipients: Recipients;
   frame: ServerFrame;
+  /** Only this node's sockets (each node announces presence to its own sockets from its own view). */
+  localOnly?: boolean;
 }
+
+/**
+ * Presence of one node's connections, shared so every node can combine them (crosses nodes).
+ * `change` carries the user's status on that node alone; `snapshot` all of them (periodically and
+ * when a node asks with `hello`); a node that stops sending is forgotten after a timeout.
+ */
+export type PresenceNodeEvent =
+  | { kind: 'change'; nodeId: string; userId: string; status: PresenceStatus }
+  | { kind: 'snapshot'; nodeId: string; statuses: readonly (readonly [string, PresenceStatus])[] }
+  | { kind: 'hello'; nodeId: string }
+  | { kind: 'gone'; nodeId: string };
 
 /** Sessions that ended (logout elsewhere, password change, account disabled): their sockets close. */
 export interface SessionsEndedEvent {
@@ -92,6 +105,8 @@ export interface VisitorDeliverEvent {
 export interface BusChannels {
   deliver: DeliverEvent;
   'sessions.ended': SessionsEndedEvent;
+  /** Each node's presence view. Crosses nodes. */
+  'presence.node': PresenceNodeEvent;
   /** IM → CS agent commands and agent lifecycle. Node-local. */
   'im.agent': ImAgentEvent;
   /** CS → IM answers and agent notifications. Node-local. */
@@ -103,4 +118,4 @@ export interface BusChannels {
 export type BusChannel = keyof BusChannels;
 
 /** Channels a networked bus forwards between nodes; the others stay on the node that published them. */
-export const CLUSTER_CHANNELS: readonly BusChannel[] = ['deliver', 'sessions.ended', 'visitor.deliver'];
+export const CLUSTER_CHANNELS: readonly BusChannel[] = ['deliver', 'sessions.ended', 'visitor.deliver', 'presence.node'];

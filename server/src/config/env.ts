@@ -15,7 +15,7 @@ const EnvSchema = z.object({
   DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/).optional(),
   SWITCHBOARD_BUS: z
     .string()
-    .regex(/^(redis|nats):\/\//, 'SWITCHBOARD_BUS must be a redis:// or nats:// URL (leave it unset for one node)')
+    .regex(/^rediss?:\/\//, 'SWITCHBOARD_BUS must be a redis:// URL (leave it unset for one node)')
     .optional(),
   SWITCHBOARD_BUS_PREFIX: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/).default('switchboard'),
   SWITCHBOARD_ADMIN_PASSWORD: z.string().min(10, 'SWITCHBOARD_ADMIN_PASSWORD needs at least 10 characters').optional(),

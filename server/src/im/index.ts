@@ -17,7 +17,7 @@ export interface ImServer {
   presence: PresenceService;
 }
 
-export function createImServer(repos: ImRepositories, bus: Bus, options: { sessionTtlMs: number; onError: (error: unknown) => void }): ImServer {
+export function createImServer(repos: ImRepositories, bus: Bus, options: { sessionTtlMs: number; nodeId: string; onError: (error: unknown) => void }): ImServer {
   const auth = new AuthService(repos, bus, options.sessionTtlMs);
   return {
     repos,
@@ -25,6 +25,6 @@ export function createImServer(repos: ImRepositories, bus: Bus, options: { sessi
     accounts: new AccountService(repos, auth, bus),
     conversations: new ConversationService(repos, bus, new MemberCache(repos.conversations)),
     sender: new MessageSender(repos, bus, options.onError),
-    presence: new PresenceService(bus),
+    presence: new PresenceService(bus, options.nodeId),
   };
 }
