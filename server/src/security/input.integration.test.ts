@@ -171,6 +171,25 @@ describe.each(TEST_STORES)('hostile input on %s', (store) => {
     const query = await server.api<{ error: { code: string } }>(alice, 'GET', `/api/conversations/${directId}/messages?limit=1%00`);
     expect(query.status).toBe(400);
     expect(await snapshotStore(server.node.store, server.node.config.databaseSchema)).toEqual(before);
+    // The visitor widget's socket and routes (public, no login) refuse them the same way.
+    const visitor = await server.visitor();
+    const beforeVisitor = await snapshotStore(server.node.store, server.node.config.databaseSchema);
+    for (const frame of [
+      { type: 'v.offline', name: 'Nul', email: 'nul@example.com', message: 'a\u0000b' },
+      { type: 'v.offline', name: 'N\u0000', email: 'nul@example.com', message: 'hello' },
+      { type: 'v.start', name: 'x\ud800', message: 'hello' },
+      { type: 'v.send', clientId: newClientId(), body: '\u0000' },
+    ]) {
+      const answer = await visitor.request(frame);
+      expect(answer, JSON.stringify(frame)).toMatchObject({ type: 'v.error', error: { code: 'bad_frame' } });
+    }
+    const offline = await fetch(`${server.url}/api/visitor/offline`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain', origin: server.url },
+      body: JSON.stringify({ siteKey: 'demo', name: 'N\u0000', email: 'nul@example.com', message: 'hello' }),
+    });
+    expect(offline.status).toBe(400);
+    expect(await snapshotStore(server.node.store, server.node.config.databaseSchema)).toEqual(beforeVisitor);
 
     // Honest text with bidi controls, zero-width joiners, BOMs and astral characters is stored exactly.
     const tricky = ['مرحبا \u202eevil.exe\u202c', 'zero\u200bwidth\u200c\u200d', '\ufeffbom', '👩‍👩‍👧 𝔘𝔫𝔦', '<script>alert(1)</script>'];

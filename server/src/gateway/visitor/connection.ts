@@ -2,6 +2,7 @@ import { VISITOR_CLIENT_FRAME_TYPES, VisitorClientFrame, type ErrorBody, type Vi
 import { CLOSE_CODES } from '@switchboard/protocol';
 import { AppError, toAppError } from '../../errors.js';
 import { RateLimiter } from '../rateLimiter.js';
+import { findUnsafeText } from '../textSafety.js';
 import { MAX_BUFFERED_BYTES, type SocketLike } from '../ws/socket.js';
 
 export type VisitorFrameHandler = (connection: VisitorConnection, frame: VisitorClientFrame) => Promise<void>;
@@ -110,6 +111,11 @@ export class VisitorConnection {
     const type = typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as { type?: unknown }).type : undefined;
     if (typeof type !== 'string' || !VISITOR_CLIENT_FRAME_TYPES.includes(type)) {
       this.reject(ref, new AppError('unknown_type', typeof type === 'string' ? `Unknown frame type "${type.slice(0, 40)}".` : 'A frame needs a string "type".'));
+      return undefined;
+    }
+    const unsafe = findUnsafeText(value);
+    if (unsafe) {
+      this.reject(ref, new AppError('bad_frame', `Invalid ${type} frame.`, [unsafe]));
       return undefined;
     }
     const result = VisitorClientFrame.safeParse(value);
