@@ -61,6 +61,8 @@ describe('the patent flow in the browser', () => {
     const chatId = ((await item.getAttribute('data-testid')) ?? '').replace('visitor-chat-', '');
     expect(chatId).toMatch(/^[0-9a-f-]{36}$/);
     expect(await agent.page.title()).toMatch(/^\(1\) /);
+    // It rang (a WebAudio chime; the count is the test hook).
+    expect(Number(await agent.page.evaluate(() => document.body.dataset.rings ?? '0'))).toBeGreaterThan(0);
     await shot(agent.page, '2-visitor-arrived');
 
     // e: relay both ways.

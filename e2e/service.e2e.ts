@@ -183,7 +183,63 @@ describe('customer service in the browser', () => {
     expect(await pwned(visitor.page)).toBeUndefined();
     expect(await injected(agent.page)).toBe(0);
     expect(await injected(visitor.page)).toBe(0);
+    // The visitor ends the chat from the widget; the agent's list follows.
+    await visitor.page.getByTestId('sb-end').click();
+    await visitor.page.getByTestId('sb-end-yes').click();
+    await expectPage(items).toHaveCount(0);
     await visitor.context.close();
     await agent.context.close();
+  });
+
+  it('agents invite a colleague into a chat and transfer it', async () => {
+    const erin = await e2e.server.createUser(['agent'], 'erin');
+    const first = await e2e.loginAs(carol);
+    await expectPage(first.page.getByTestId('duty-status')).toHaveAttribute('data-duty', 'available');
+    const visitor = await e2e.openVisitor();
+    await visitor.page.getByTestId('sb-launcher').click();
+    await visitor.page.getByTestId('sb-input').fill('Can two of you look at my order?');
+    await visitor.page.getByTestId('sb-input').press('Enter');
+    const mine = first.page.getByTestId('section-visitors').locator('[data-testid^="visitor-chat-"][data-status="assigned"]');
+    await expectPage(mine).toHaveCount(1);
+    await mine.first().click();
+    const pane = first.page.getByTestId('visitor-chat');
+    const chatId = (await pane.getAttribute('data-chat-id')) ?? '';
+
+    const second = await e2e.loginAs(erin);
+    await second.page.getByTestId('duty-prompt').getByRole('button', { name: 'Yes' }).click();
+    await expectPage(second.page.getByTestId('duty-status')).toHaveAttribute('data-duty', 'available');
+
+    // Invite: the colleague joins beside the assignee, writes, and leaves again.
+    await pane.getByRole('button', { name: 'Invite colleague' }).click();
+    await first.page.getByTestId('invite-dialog').getByRole('radio', { name: /User erin/ }).check();
+    await first.page.getByTestId('invite-dialog').getByRole('button', { name: 'Invite', exact: true }).click();
+    const invited = second.page.getByTestId(`visitor-chat-${chatId}`);
+    await expectPage(invited).toContainText('Invited');
+    await invited.click();
+    const erinReply = second.page.getByRole('textbox', { name: 'Reply to visitor' });
+    await erinReply.fill('Erin here, I handle orders.');
+    await erinReply.press('Enter');
+    await expectPage(visitor.page.getByTestId('sb-message').filter({ hasText: 'Erin here' })).toHaveCount(1);
+    await expectPage(pane.getByTestId('visitor-message').filter({ hasText: 'Erin here' })).toHaveCount(1);
+    await second.page.getByTestId('visitor-chat').getByRole('button', { name: 'Leave chat' }).click();
+    await second.page.getByRole('dialog', { name: 'Leave this chat?' }).getByRole('button', { name: 'Leave chat' }).click();
+    await expectPage(second.page.getByTestId(`visitor-chat-${chatId}`)).toHaveCount(0);
+    await expectPage(pane.getByTestId('visitor-message').filter({ hasText: 'User erin left the chat.' })).toHaveCount(1);
+
+    // Transfer: the chat, with its history, moves to the colleague.
+    await pane.getByRole('button', { name: 'Transfer' }).click();
+    const transfer = first.page.getByTestId('transfer-dialog');
+    await transfer.getByRole('radio', { name: /User erin/ }).check();
+    await transfer.getByRole('button', { name: 'Transfer', exact: true }).click();
+    await expectPage(first.page.getByTestId(`visitor-chat-${chatId}`)).toHaveCount(0);
+    await expectPage(first.page.getByTestId('visitor-chat')).toHaveCount(0);
+    const moved = second.page.getByTestId(`visitor-chat-${chatId}`);
+    await expectPage(moved).toHaveAttribute('data-status', 'assigned');
+    await moved.click();
+    await expectPage(second.page.getByTestId('visitor-message').filter({ hasText: 'Can two of you look at my order?' })).toHaveCount(1);
+    await expectPage(second.page.getByTestId('visitor-chat').getByRole('button', { name: 'End chat' })).toBeVisible();
+    await visitor.context.close();
+    await first.context.close();
+    await second.context.close();
   });
 });

@@ -170,7 +170,7 @@ export class AgentDesk implements ServiceActions {
 
   #onRemoved(chatId: string, reason: string): void {
     const entry = this.#store.getState().service.chats.get(chatId);
-    this.#store.dispatch({ type: 'service.chat.removed', chatId });
+    this.#store.dispatch({ type: 'service.chat.removed', chatId, agentId: this.#store.getState().me?.id });
     this.#unseenArrivals.delete(chatId);
     if (!entry) return;
     const name = visitorLabel(entry.chat.visitor, this.#t);
@@ -255,10 +255,10 @@ export class AgentDesk implements ServiceActions {
         if (fresh.status === 'closed') this.#store.dispatch({ type: 'service.chat', chat: fresh, listed: true });
         else if (!meId || !fresh.agentIds.includes(meId)) {
           this.#store.dispatch({ type: 'service.chat', chat: fresh, listed: false });
-          this.#store.dispatch({ type: 'service.chat.removed', chatId: fresh.id });
+          this.#store.dispatch({ type: 'service.chat.removed', chatId: fresh.id, agentId: meId });
         }
       } catch {
-        this.#store.dispatch({ type: 'service.chat.removed', chatId: entry.chat.id });
+        this.#store.dispatch({ type: 'service.chat.removed', chatId: entry.chat.id, agentId: meId });
       }
     }
     for (const [chatId, timeline] of this.#store.getState().service.timelines) {

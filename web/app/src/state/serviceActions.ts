@@ -6,8 +6,8 @@ export type ServiceAction =
   | { type: 'service.duty'; status: DutyStatus }
   /** A chat summary from the server. `listed`: the agent is in it (a `visitor.chat` frame); false: read-only view. */
   | { type: 'service.chat'; chat: ChatSummary; listed: boolean }
-  /** The agent is no longer in the chat (transferred, left, off duty); it leaves the sidebar. */
-  | { type: 'service.chat.removed'; chatId: string }
+  /** The agent (`agentId`, the signed-in one) is no longer in the chat (transferred, left, off duty); it leaves the sidebar. */
+  | { type: 'service.chat.removed'; chatId: string; agentId: string | undefined }
   /** Closed chats dropped from "Recent". */
   | { type: 'service.chat.dismissed'; chatIds: readonly string[] }
   | { type: 'service.messages'; chatId: string; messages: readonly ChatMessage[] }

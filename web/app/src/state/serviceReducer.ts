@@ -70,6 +70,14 @@ function removeOutgoing(state: ServiceState, chatId: string, clientId: string): 
   return { ...state, outgoing: next.length > 0 ? withEntry(state.outgoing, chatId, next) : withoutEntry(state.outgoing, chatId) };
 }
 
+/** Messages newer than a chat's summary move its last message (the sidebar preview) forward. */
+function withNewestInSummary(state: ServiceState, chatId: string, messages: readonly ChatMessage[]): ServiceState {
+  const newest = messages.reduce<ChatMessage | undefined>((best, message) => (!best || message.seq > best.seq ? message : best), undefined);
+  const entry = state.chats.get(chatId);
+  if (!entry || !newest || newest.seq <= entry.chat.lastSeq) return state;
+  return { ...state, chats: withEntry(state.chats, chatId, { ...entry, chat: { ...entry.chat, lastSeq: newest.seq, lastMessage: newest } }) };
+}
+
 export function serviceReducer(state: ServiceState, action: ServiceAction): ServiceState {
   switch (action.type) {
     case 'service.duty':
@@ -97,9 +105,15 @@ export function serviceReducer(state: ServiceState, action: ServiceAction): Serv
     case 'service.chat.removed': {
       const current = state.chats.get(action.chatId);
       if (!current) return state;
+      // Until a newer summary comes, the chat no longer counts the agent in (no composer, no actions).
+      const { agentId } = action;
+      const chat =
+        agentId === undefined
+          ? current.chat
+          : { ...current.chat, agentIds: current.chat.agentIds.filter((id) => id !== agentId), assigneeId: current.chat.assigneeId === agentId ? null : current.chat.assigneeId };
       return {
         ...state,
-        chats: withEntry(state.chats, action.chatId, { ...current, listed: false }),
+        chats: withEntry(state.chats, action.chatId, { chat, listed: false }),
         typing: withoutEntry(state.typing, action.chatId),
       };
     }
@@ -116,11 +130,7 @@ export function serviceReducer(state: ServiceState, action: ServiceAction): Serv
         const messages = mergeMessages(timeline.messages, action.messages);
         return messages === timeline.messages ? timeline : { ...timeline, messages };
       });
-      const newest = action.messages.reduce<ChatMessage | undefined>((best, message) => (!best || message.seq > best.seq ? message : best), undefined);
-      const entry = next.chats.get(action.chatId);
-      if (entry && newest && newest.seq > entry.chat.lastSeq) {
-        next = { ...next, chats: withEntry(next.chats, action.chatId, { ...entry, chat: { ...entry.chat, lastSeq: newest.seq, lastMessage: newest } }) };
-      }
+      next = withNewestInSummary(next, action.chatId, action.messages);
       // A visitor who just sent a message has stopped typing.
       if (action.messages.some((message) => message.author === 'visitor')) next = { ...next, typing: withoutEntry(next.typing, action.chatId) };
       return next;
@@ -130,7 +140,7 @@ export function serviceReducer(state: ServiceState, action: ServiceAction): Serv
     case 'service.timeline.failed':
       return updateTimeline(state, action.chatId, (timeline) => ({ ...timeline, status: timeline.status === 'ready' ? 'ready' : 'error' }));
     case 'service.timeline.newest':
-      return updateTimeline(state, action.chatId, (timeline) => {
+      return updateTimeline(withNewestInSummary(state, action.chatId, action.messages), action.chatId, (timeline) => {
         const page = mergeMessages([], action.messages);
         const pageFirst = page[0]?.seq;
         const pageLast = page.at(-1)?.seq ?? 0;

@@ -12,8 +12,10 @@ export function visitorLabel(visitor: VisitorInfo, t: Translate): string {
 }
 
 /**
- * Visitor messages this agent has not looked at: counted in the loaded history; before it loads,
- * one if the chat's last message is an unseen visitor message.
+ * Visitor messages waiting for this agent: those after the last agent reply (or note) that the agent
+ * has not looked at on this device. Counted in the loaded history; before it loads, one if the
+ * chat's last message is an unseen visitor message. (A reply by anyone means the visitor was
+ * answered, so another device of the agent, or a colleague, having answered counts as seen.)
  */
 export function unreadOf(chat: ChatSummary, timeline: VisitorTimeline | undefined, readSeq: number): number {
   if (chat.lastSeq <= readSeq) return 0;
@@ -21,7 +23,7 @@ export function unreadOf(chat: ChatSummary, timeline: VisitorTimeline | undefine
   let count = 0;
   for (let index = messages.length - 1; index >= 0; index -= 1) {
     const message = messages[index] as ChatMessage;
-    if (message.seq <= readSeq) break;
+    if (message.seq <= readSeq || message.author === 'agent' || message.author === 'note') break;
     if (message.author === 'visitor') count += 1;
   }
   if (count === 0 && timeline?.status !== 'ready' && chat.lastMessage?.author === 'visitor' && chat.lastMessage.seq > readSeq) return 1;

@@ -97,6 +97,7 @@ export function VisitorChatPane({ chatId }: { chatId: string }) {
 
   const name = visitorLabel(chat.visitor, t);
   const inChat = isInChat(chat, meId);
+  const invited = inChat && chat.status === 'assigned' && chat.assigneeId !== meId;
   const closed = chat.status === 'closed';
   const left = !closed && !chat.visitor.online;
   const typing = !closed && typingUntil !== undefined && typingUntil > now;
@@ -126,12 +127,16 @@ export function VisitorChatPane({ chatId }: { chatId: string }) {
         <button
           type="button"
           className={`button button-small info-toggle${showInfo ? ' is-active' : ''}`}
+          aria-label={t('visitor.info.toggle')}
+          title={t('visitor.info.toggle')}
           aria-expanded={showInfo}
           aria-controls={infoId}
           onClick={() => setInfoOpen(!showInfo)}
         >
           <Icon name="info" size={16} />
-          <span className="info-toggle-text">{t('visitor.info.toggle')}</span>
+          <span className="info-toggle-text" aria-hidden="true">
+            {t('visitor.info.toggle')}
+          </span>
         </button>
       </header>
       {inChat ? (
@@ -144,13 +149,15 @@ export function VisitorChatPane({ chatId }: { chatId: string }) {
             <Icon name="userPlus" size={16} />
             {t('visitor.action.invite')}
           </button>
-          <button type="button" className="button button-small" onClick={() => setOpen('transfer')}>
-            <Icon name="transfer" size={16} />
-            {t('visitor.action.transfer')}
-          </button>
+          {invited ? null : (
+            <button type="button" className="button button-small" onClick={() => setOpen('transfer')}>
+              <Icon name="transfer" size={16} />
+              {t('visitor.action.transfer')}
+            </button>
+          )}
           <button type="button" className="button button-small button-danger-outline visitor-end" onClick={() => setOpen('end')}>
-            <Icon name="end" size={16} />
-            {t('visitor.action.end')}
+            <Icon name={invited ? 'leave' : 'end'} size={16} />
+            {invited ? t('visitor.action.leave') : t('visitor.action.end')}
           </button>
         </div>
       ) : null}
@@ -191,7 +198,19 @@ export function VisitorChatPane({ chatId }: { chatId: string }) {
           </>
         ) : null}
       </div>
-      {open === 'end' ? (
+      {open === 'end' && invited ? (
+        // An invited colleague only leaves: the chat stays with the assignee.
+        <ConfirmDialog
+          title={t('visitor.leave.title')}
+          body={t('visitor.leave.body')}
+          confirmLabel={t('visitor.action.leave')}
+          onClose={() => setOpen(null)}
+          onConfirm={async () => {
+            await desk.close(chat.id);
+            goTo({ kind: 'home' }, { replace: true });
+          }}
+        />
+      ) : open === 'end' ? (
         <ConfirmDialog
           title={t('visitor.end.title')}
           body={t('visitor.end.body', { name })}
