@@ -101,5 +101,6 @@ describe.each(TEST_STORES)('assignment under concurrency on %s', (store) => {
     await Promise.all(held.slice(0, 6).map((chat, index) => nodes[index % nodes.length]?.chats.close(chat.id, 'agent', Date.now())));
     await Promise.all([server.node.service.queue.drain(), ...(peer ? [peer.node.service.queue.drain()] : [])]);
     expect(await expectConsistent(repos, agentIds, 3)).toBe(12);
+    await peer?.stop();
   });
 });

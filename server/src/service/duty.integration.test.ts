@@ -100,6 +100,9 @@ describe.each(TEST_STORES)('agent duty on %s', (store) => {
 
     await elsewhere.close();
     await until(async () => (await kit.service.repos.agents.find(agent.user.id))?.dutyStatus === 'off', 'the agent to go off duty');
+    // Without a shared bus (Redis) the peer's notifications never reach this node's sockets: stop it
+    // before it routes another test's visitors.
+    await peer.stop();
   });
 
   it('a reload within the grace period does not count', async () => {

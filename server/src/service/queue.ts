@@ -50,6 +50,8 @@ export class ChatQueue {
   private async drainOnce(): Promise<void> {
     const queued = await this.repos.chats.queued(DRAIN_BATCH);
     if (queued.length === 0) return;
+    // Nobody anywhere has room: nothing to try (the common case while every agent is full).
+    if ((await this.repos.agents.candidates(null, [])).length === 0) return;
     let changed = false;
     for (const chat of queued) {
       const visitor = await this.repos.visitors.find(chat.visitorId);
