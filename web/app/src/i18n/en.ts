@@ -151,7 +151,7 @@ export const en = {
   'duty.unknown': 'Connecting…',
   'duty.sound': 'Sound alerts',
   'duty.offDisconnected': 'You were set off duty because your connection was lost. Your visitor chats went to colleagues.',
-  'duty.offElsewhere': 'You are now off customer-service duty.',
+  'duty.offElsewhere': 'You are now off customer-service duty. Set your status to Available to receive visitors again.',
 
   'visitors.title': 'Visitors',
   'visitors.recent': 'Recent',

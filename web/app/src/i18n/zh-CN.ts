@@ -148,7 +148,7 @@ export const zhCN: Messages = {
   'duty.unknown': '正在连接…',
   'duty.sound': '声音提醒',
   'duty.offDisconnected': '由于连接中断，你已被设为下班状态，访客会话已转给同事。',
-  'duty.offElsewhere': '你已退出在线客服。',
+  'duty.offElsewhere': '你已退出在线客服。将状态设为“在线”即可继续接待访客。',
 
   'visitors.title': '访客',
   'visitors.recent': '最近',

@@ -83,6 +83,8 @@ export class AgentDesk implements ServiceActions {
   #ringTimer = 0;
   #lastRing = 0;
   #saveTimer = 0;
+  /** This tab asked for `off`: the `duty` frame that follows needs no explanation. */
+  #offRequested = false;
   readonly #attachedAt = Date.now();
 
   constructor(options: AgentDeskOptions) {
@@ -118,6 +120,8 @@ export class AgentDesk implements ServiceActions {
       client.on('visitor.typing', (frame) => dispatch({ type: 'service.typing', chatId: frame.chatId, state: frame.state, now: Date.now() })),
     );
     this.#ringTimer = window.setInterval(() => this.#ringAgain(), RING_REPEAT_MS);
+    // After a reload nobody clicked "Yes": the chime becomes audible at the first key or click.
+    if (this.#isAgent) unlockAudio();
   }
 
   detach(): void {
@@ -141,10 +145,14 @@ export class AgentDesk implements ServiceActions {
   #onDuty(status: DutyStatus, reason: string | undefined): void {
     const previous = this.#store.getState().service.duty;
     this.#store.dispatch({ type: 'service.duty', status });
-    if (status === 'off' && previous !== null && previous !== 'off' && reason && reason !== 'agent') {
-      const key: MessageKey = reason === 'lease_expired' || reason === 'disconnected' ? 'duty.offDisconnected' : 'duty.offElsewhere';
-      showToast(this.#t(key), 'info');
-    }
+    const askedHere = this.#offRequested;
+    if (status !== 'off' || previous === null || previous === 'off') return;
+    this.#offRequested = false;
+    if (askedHere) return;
+    // Not this tab's doing: another tab, or a connection lost for too long (the duty frame after the
+    // reconnect's welcome carries no reason, so the wording stays neutral then).
+    const key: MessageKey = reason === 'disconnected' || reason === 'lease_expired' ? 'duty.offDisconnected' : 'duty.offElsewhere';
+    showToast(this.#t(key), 'info');
   }
 
   #onChat(chat: ChatSummary): void {
@@ -358,6 +366,7 @@ export class AgentDesk implements ServiceActions {
       unlockAudio();
       askNotificationPermission();
     }
+    this.#offRequested = status === 'off';
     await this.#request({ type: 'duty.set', status });
   };
 

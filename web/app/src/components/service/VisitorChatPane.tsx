@@ -167,7 +167,16 @@ export function VisitorChatPane({ chatId }: { chatId: string }) {
           <span>{t('visitor.leftBanner')}</span>
         </div>
       ) : null}
-      <div className="visitor-body">
+      <div
+        className="visitor-body"
+        onKeyDown={(event) => {
+          // On narrower screens the details cover the chat: Escape puts them away.
+          if (event.key === 'Escape' && showInfo && !wide && !event.defaultPrevented) {
+            event.preventDefault();
+            setInfoOpen(false);
+          }
+        }}
+      >
         <div className="visitor-main">
           <VisitorMessageList chat={chat} timeline={timeline} onEscape={() => composerRef.current?.focus()} />
           <div className="typing-line" aria-live="polite">
