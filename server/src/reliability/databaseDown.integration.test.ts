@@ -1,12 +1,12 @@
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, FAULT_STORES, PG_URL, seed, type TestDatabase } from './fixtures.js';
-import { Cleanup, ensureServerBuilt, faultRandom, freePort, SOAK, sleep, waitUntil } from './harness.js';
+import { Cleanup, ensureServerBuilt, releaseServerBuild, faultRandom, freePort, SOAK, sleep, waitUntil } from './harness.js';
 import { LoadClient, type LoadClientOptions } from './loadClient.js';
 import { ServerProcess } from './serverProcess.js';
 import { TcpProxy } from './tcpProxy.js';
-import { verdictLine, verify } from './verify.js';
+import { recordSummary, summaryOf, verdictLine, verify } from './verify.js';
 
 /*
  * Fault 2: the database is unavailable for a while. On PostgreSQL a TCP proxy between the server
@@ -34,7 +34,8 @@ const clientOptions = (server: ServerProcess, user: { username: string; token: s
 
 describe('fault 2: database unavailable', () => {
   const cleanup = new Cleanup();
-  beforeAll(() => ensureServerBuilt(), 120_000);
+  beforeAll(() => void ensureServerBuilt(), 120_000);
+  afterAll(() => releaseServerBuild());
   afterEach(() => cleanup.run(), 60_000);
 
   async function proxiedServer(label: string, users: number, groups: number[][]) {
@@ -62,6 +63,7 @@ describe('fault 2: database unavailable', () => {
       );
       const line = verdictLine(label, extra, verdict);
       console.log(line);
+      recordSummary(summaryOf(label, database.store, verdict));
       return { verdict, line };
     } finally {
       await store.close();

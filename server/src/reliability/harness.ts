@@ -102,35 +102,79 @@ export class Cleanup {
 }
 
 /**
- * Makes sure server/dist is there and not older than the sources (`npm test` builds it first;
- * a lone `vitest run` may not have). Test files run in parallel workers, so the build is guarded
- * by a lock folder and done once.
+ * Makes sure server/dist is built and not older than the sources (`npm test` builds it first; a
+ * lone `vitest run` may not have), then takes a private copy of it for this worker. Children run
+ * from the copy, so a rebuild of server/dist while the suite runs (another worker, an editor's
+ * watch mode) cannot swap files under a starting node. Returns the copy's main.js.
+ * SWITCHBOARD_FAULT_SERVER_MAIN instead runs another build as is (e.g. a deliberately broken one).
  */
-export function ensureServerBuilt(): void {
-  if (process.env.SWITCHBOARD_FAULT_SERVER_MAIN || !needsBuild()) return;
-  const lock = path.join(REPO_ROOT, 'server/.reliability-build.lock');
+export function ensureServerBuilt(): string {
+  if (process.env.SWITCHBOARD_FAULT_SERVER_MAIN) return SERVER_MAIN;
+  if (snapshotMain) return snapshotMain;
+  fs.mkdirSync(DIST, { recursive: true });
+  withBuildLock(() => {
+    if (needsBuild()) {
+      try {
+        execFileSync(process.execPath, [path.join(REPO_ROOT, 'node_modules/typescript/bin/tsc'), '-b', 'server'], { cwd: REPO_ROOT, stdio: 'pipe' });
+      } catch (error) {
+        // tsc -b still emits on type errors elsewhere in the tree; only a missing entry point is fatal.
+        if (!fs.existsSync(SERVER_MAIN)) throw error;
+      }
+    }
+    const snapshots = path.join(DIST, '.fault-snapshots');
+    fs.mkdirSync(snapshots, { recursive: true });
+    for (const old of fs.readdirSync(snapshots)) {
+      const full = path.join(snapshots, old);
+      if (Date.now() - fs.statSync(full).mtimeMs > 3600_000) fs.rmSync(full, { recursive: true, force: true });
+    }
+    const copy = fs.mkdtempSync(path.join(snapshots, `${process.pid}-`));
+    for (const entry of fs.readdirSync(DIST)) {
+      if (entry.startsWith('.fault-')) continue;
+      fs.cpSync(path.join(DIST, entry), path.join(copy, entry), { recursive: true, filter: (source) => !source.endsWith('.map') });
+    }
+    snapshotMain = path.join(copy, 'main.js');
+  });
+  return snapshotMain ?? SERVER_MAIN;
+}
+
+/** Removes this worker's copy of the build (afterAll; copies older than an hour are swept anyway). */
+export function releaseServerBuild(): void {
+  if (!snapshotMain) return;
+  fs.rmSync(path.dirname(snapshotMain), { recursive: true, force: true });
+  snapshotMain = undefined;
+}
+
+/** The entry point children run: this worker's copy once ensureServerBuilt() ran. */
+export function serverMain(): string {
+  return snapshotMain ?? SERVER_MAIN;
+}
+
+/** A file of the build children run, e.g. "reliability/receiverProcess.js". */
+export function builtFile(relative: string): string {
+  return path.join(path.dirname(serverMain()), relative);
+}
+
+const DIST = path.join(REPO_ROOT, 'server/dist');
+let snapshotMain: string | undefined;
+
+/** Serialises building and copying across the suite's parallel workers (a lock folder). */
+function withBuildLock(run: () => void): void {
+  const lock = path.join(DIST, '.fault-build.lock');
   const deadline = Date.now() + 120_000;
   for (;;) {
     try {
       fs.mkdirSync(lock);
       break;
     } catch {
-      // Another worker is building; an abandoned lock older than two minutes is taken over.
+      // Another worker holds it; one abandoned for two minutes is taken over.
       const age = Date.now() - (fs.statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
       if (age > 120_000) fs.rmSync(lock, { recursive: true, force: true });
       if (Date.now() > deadline) throw new Error('timed out waiting for another worker to build server/dist');
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
-      if (!needsBuild()) return;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
     }
   }
   try {
-    if (!needsBuild()) return;
-    try {
-      execFileSync(process.execPath, [path.join(REPO_ROOT, 'node_modules/typescript/bin/tsc'), '-b', 'server'], { cwd: REPO_ROOT, stdio: 'pipe' });
-    } catch (error) {
-      // tsc -b still emits on type errors elsewhere in the tree; only a missing entry point is fatal.
-      if (!fs.existsSync(SERVER_MAIN)) throw error;
-    }
+    run();
   } finally {
     fs.rmSync(lock, { recursive: true, force: true });
   }

@@ -1,9 +1,9 @@
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, FAULT_STORES, seed, type FaultStore } from './fixtures.js';
-import { Cleanup, ensureServerBuilt, faultRandom, freePort, SOAK, sleep, waitUntil, type Random } from './harness.js';
+import { Cleanup, ensureServerBuilt, releaseServerBuild, faultRandom, freePort, SOAK, sleep, waitUntil, type Random } from './harness.js';
 import { LoadClient } from './loadClient.js';
 import { ServerProcess } from './serverProcess.js';
-import { verdictLine, verify, type Verdict } from './verify.js';
+import { recordSummary, verdictLine, verify, type Verdict } from './verify.js';
 
 /*
  * Fault 1: kill -9 under load, repeated. Six clients send steadily into four overlapping
@@ -16,7 +16,7 @@ import { verdictLine, verify, type Verdict } from './verify.js';
  */
 
 const RUNS = SOAK ? Number(process.env.SWITCHBOARD_SOAK_RUNS ?? 5) : 2;
-const KILLS_PER_RUN = SOAK ? Number(process.env.SWITCHBOARD_SOAK_KILLS ?? 20) : 6;
+const KILLS_PER_RUN = SOAK ? Number(process.env.SWITCHBOARD_SOAK_KILLS ?? 20) : 5;
 /** Messages per second each client queues while the run lasts. */
 const RATE_PER_CLIENT = 60;
 
@@ -31,7 +31,8 @@ interface RunResult {
 
 describe.each(FAULT_STORES)('fault 1: kill -9 under load on %s', (store) => {
   const cleanup = new Cleanup();
-  beforeAll(() => ensureServerBuilt(), 120_000);
+  beforeAll(() => void ensureServerBuilt(), 120_000);
+  afterAll(() => releaseServerBuild());
   afterEach(() => cleanup.run(), 60_000);
 
   it(
@@ -52,6 +53,7 @@ describe.each(FAULT_STORES)('fault 1: kill -9 under load on %s', (store) => {
       }
       const line = `[fault] kill-9 ${store}: seed=${random.seed} runs=${RUNS} kills=${totals.kills} (during start-up ${totals.startupKills}) acked=${totals.acked} resends=${totals.resends} lost=${totals.lost} duplicated=${totals.duplicated} gaps=${totals.gaps} unacked=${totals.unacked} undelivered=${totals.undelivered} stray=${totals.stray} in ${((Date.now() - started) / 1000).toFixed(1)}s`;
       console.log(line);
+      recordSummary({ test: 'kill-9', store, kills: totals.kills, acked: totals.acked, lost: totals.lost, duplicated: totals.duplicated, gaps: totals.gaps, undelivered: totals.undelivered, unacked: totals.unacked });
       expect(problems, line).toEqual([]);
       expect(totals.kills).toBeGreaterThanOrEqual(RUNS * KILLS_PER_RUN);
       expect(totals.acked).toBeGreaterThan(RUNS * KILLS_PER_RUN * 20);
@@ -99,6 +101,7 @@ async function killRun(store: FaultStore, run: number, random: Random, cleanup: 
   }, 20);
   cleanup.add('stop load', () => clearInterval(load));
 
+  const loadStarted = Date.now();
   let kills = 0;
   let startupKills = 0;
   for (let k = 0; k < KILLS_PER_RUN; k += 1) {
@@ -118,6 +121,7 @@ async function killRun(store: FaultStore, run: number, random: Random, cleanup: 
   }
   await sleep(random.int(200, 600));
   clearInterval(load);
+  const loadEnded = Date.now();
 
   // Everything queued gets acked, then every member catches up to the last acked seq.
   await waitUntil(() => clients.every((client) => client.pending === 0), 30_000, () => clients.map((client) => `${client.name} pending ${client.pending}`).join(', ')).catch(() => {});
@@ -129,6 +133,7 @@ async function killRun(store: FaultStore, run: number, random: Random, cleanup: 
   }
   const caughtUp = () => clients.every((client) => (mine.get(client) ?? []).every((conversation) => client.contiguous(conversation.id) >= (lastAcked.get(conversation.id) ?? 0)));
   await waitUntil(caughtUp, 20_000, () => 'members did not catch up').catch(() => {});
+  const drained = Date.now();
   clients.forEach((client) => client.stop());
   await server.stop();
 
@@ -140,7 +145,7 @@ async function killRun(store: FaultStore, run: number, random: Random, cleanup: 
       clients.map((client) => ({ name: client.name, userId: client.userId, entries: client.entries.values() })),
       clients.map((client) => ({ name: client.name, userId: client.userId, conversations: client.conversations })),
     );
-    console.log(verdictLine(`kill-9 ${store} run ${run + 1}`, { kills, restarts: server.starts - 1 }, verdict));
+    console.log(verdictLine(`kill-9 ${store} run ${run + 1}`, { kills, restarts: server.starts - 1, loadMs: loadEnded - loadStarted, drainMs: drained - loadEnded }, verdict));
     return {
       kills,
       startupKills,

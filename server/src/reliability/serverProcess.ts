@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import { REPO_ROOT, SERVER_MAIN } from './harness.js';
+import { REPO_ROOT, serverMain } from './harness.js';
 
 /** Every child this worker started and has not seen exit; killed if the worker itself exits. */
 const liveChildren = new Set<ChildProcess>();
@@ -62,11 +62,15 @@ export class ServerProcess {
     if (this.running) throw new Error(`${this.options.name}: already running`);
     this.expectExit = false;
     this.starts += 1;
-    const child = spawn(process.execPath, [SERVER_MAIN, '--no-demo'], {
+    // SWITCHBOARD_FAULT_NODE_ARGS passes flags to the node, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+    const nodeArgs = (process.env.SWITCHBOARD_FAULT_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const child = spawn(process.execPath, [...nodeArgs, serverMain(), '--no-demo'], {
       cwd: REPO_ROOT,
       env: {
         PATH: process.env.PATH ?? '',
         HOME: process.env.HOME ?? '/tmp',
+        // The copy of the build lives elsewhere; the web apps are still served from the repository.
+        SWITCHBOARD_WEB_ROOT: REPO_ROOT,
         ...this.options.env,
         PORT: String(this.options.port),
         HOST: '127.0.0.1',

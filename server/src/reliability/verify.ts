@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import type { Store } from '../store/index.js';
 import type { OutboxEntry } from './loadClient.js';
 
@@ -134,4 +135,26 @@ export async function verify(store: Store, conversations: readonly { id: string;
 export function verdictLine(label: string, extra: Record<string, number | string>, verdict: Verdict): string {
   const parts = Object.entries(extra).map(([key, value]) => `${key}=${value}`);
   return `[fault] ${label}: ${parts.join(' ')} acked=${verdict.acked} lost=${verdict.lost} duplicated=${verdict.duplicated} gaps=${verdict.gaps} unacked=${verdict.unacked} undelivered=${verdict.undelivered} stray=${verdict.stray}`;
+}
+
+/** Totals a test reports for `npm run soak` (appended as JSON lines to SWITCHBOARD_FAULT_SUMMARY). */
+export interface SummaryRecord {
+  test: string;
+  store: string;
+  kills?: number;
+  acked: number;
+  lost: number;
+  duplicated: number;
+  gaps: number;
+  undelivered: number;
+  unacked: number;
+}
+
+export function recordSummary(record: SummaryRecord): void {
+  const file = process.env.SWITCHBOARD_FAULT_SUMMARY;
+  if (file) fs.appendFileSync(file, `${JSON.stringify(record)}\n`);
+}
+
+export function summaryOf(test: string, store: string, verdict: Verdict, kills?: number): SummaryRecord {
+  return { test, store, ...(kills !== undefined ? { kills } : {}), acked: verdict.acked, lost: verdict.lost, duplicated: verdict.duplicated, gaps: verdict.gaps, undelivered: verdict.undelivered, unacked: verdict.unacked };
 }
