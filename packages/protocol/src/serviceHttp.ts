@@ -156,6 +156,8 @@ export const CreateSiteRequest = z.strictObject({
 });
 export type CreateSiteRequest = z.infer<typeof CreateSiteRequest>;
 export const UpdateSiteRequest = z.strictObject({
+  /** Changing the key breaks pages that embed the old one. */
+  siteKey: SiteKey.optional(),
   name: SiteFields.name.optional(),
   allowedOrigins: SiteFields.allowedOrigins.optional(),
   color: SiteFields.color.optional(),

@@ -110,8 +110,12 @@ describe.each(TEST_STORES)('customer-service admin API on %s', (store) => {
     expect(chat.chat.siteId).toBe(created.body.site.id);
     await kit.reset();
 
-    expect((await server.api(admin, 'DELETE', `/api/admin/service/sites/${created.body.site.id}`)).status).toBe(204);
+    expect((await server.api(admin, 'PATCH', `/api/admin/service/sites/${created.body.site.id}`, { siteKey: 'demo' })).status).toBe(409);
+    expect((await server.api(admin, 'PATCH', `/api/admin/service/sites/${created.body.site.id}`, { siteKey: 'store-2' })).body).toMatchObject({ site: { siteKey: 'store-2' } });
     expect((await fetch(`${server.url}/api/visitor/sites/store/config`)).status).toBe(404);
+    expect((await fetch(`${server.url}/api/visitor/sites/store-2/config`)).status).toBe(200);
+    expect((await server.api(admin, 'DELETE', `/api/admin/service/sites/${created.body.site.id}`)).status).toBe(204);
+    expect((await fetch(`${server.url}/api/visitor/sites/store-2/config`)).status).toBe(404);
   });
 
   it('offline messages inbox: list, mark handled', async () => {

@@ -86,16 +86,25 @@ export class Sites {
   }
 
   async update(id: string, request: UpdateSiteRequest): Promise<SiteRecord> {
-    const site = await this.repos.sites.update(
-      id,
-      {
-        ...request,
-        ...(request.allowedOrigins ? { allowedOrigins: [...new Set(request.allowedOrigins)] } : {}),
-        ...(request.preChatFields ? { preChatFields: uniqueFields(request.preChatFields) } : {}),
-      },
-      this.now(),
-    );
+    const before = await this.repos.sites.find(id);
+    if (!before) throw errors.notFound('Site');
+    let site: SiteRecord | undefined;
+    try {
+      site = await this.repos.sites.update(
+        id,
+        {
+          ...request,
+          ...(request.allowedOrigins ? { allowedOrigins: [...new Set(request.allowedOrigins)] } : {}),
+          ...(request.preChatFields ? { preChatFields: uniqueFields(request.preChatFields) } : {}),
+        },
+        this.now(),
+      );
+    } catch (error) {
+      if (isUniqueViolation(error)) throw errors.conflict(`The site key "${request.siteKey ?? ''}" is taken.`);
+      throw error;
+    }
     if (!site) throw errors.notFound('Site');
+    this.cache.delete(before.siteKey);
     this.cache.delete(site.siteKey);
     return site;
   }

@@ -6,6 +6,7 @@ import { affected, parseJson } from './util.js';
 export type SiteRecord = Site;
 
 export interface SiteChanges {
+  siteKey?: string;
   name?: string;
   allowedOrigins?: string[];
   color?: string;
@@ -58,6 +59,7 @@ export function createSiteRepository(db: ServiceDb): SiteRepository {
         .updateTable('cs_sites')
         .set({
           updated_at: now,
+          ...(changes.siteKey !== undefined ? { site_key: changes.siteKey } : {}),
           ...(changes.name !== undefined ? { name: changes.name } : {}),
           ...(changes.allowedOrigins !== undefined ? { allowed_origins: JSON.stringify(changes.allowedOrigins) } : {}),
           ...(changes.color !== undefined ? { color: changes.color } : {}),
