@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { CLOSE_CODES } from '@switchboard/protocol';
 import type { Bus } from './bus/bus.js';
 import { createInProcessBus } from './bus/inProcessBus.js';
 import { createRedisBus } from './bus/redisBus.js';
@@ -52,7 +53,9 @@ export async function startSwitchboard(config: Config, overrides: { log?: Logger
   const log = overrides.log ?? createLogger(config.logLevel, config.nodeId);
   const onFault = (error: unknown) => log.error({ err: error }, 'unexpected failure');
   const store = await openStore({ databaseUrl: config.databaseUrl, databaseSchema: config.databaseSchema, dataDir: config.dataDir });
-  const bus = await openBus(config, log);
+  // Set once the WebSocket edge exists: what to do when a cluster bus recovers from an outage.
+  let resyncClients = () => {};
+  const bus = await openBus(config, log, () => resyncClients());
   const im = createImServer(createImRepositories(store), bus, { sessionTtlMs: config.sessionTtlMs, nodeId: config.nodeId, onError: onFault });
   if (config.busUrl) im.presence.startClusterSync();
 
@@ -86,6 +89,10 @@ export async function startSwitchboard(config: Config, overrides: { log?: Logger
 
   const ws = attachWebSocketGateway(http.server, im, origins, log, upgrades, config.heartbeatMs, serviceAgentGateway(serviceBridge), config.limits.wsMaxPerIp);
   const stopDispatcher = startDispatcher(bus, ws.registry);
+  resyncClients = () => {
+    log.warn('bus recovered: asking IM clients to reconnect and catch up from the database');
+    for (const connection of [...ws.registry.everyone()]) connection.close(CLOSE_CODES.restart, 'bus recovered');
+  };
   healthRoutes(http, store, bus, config.nodeId, () => ws.registry.size);
   visitorRoutes(http, service, visitorWs.selfOrigins, config.service.visitorLimits);
   serviceRoutes(http, service, im, guards);
@@ -135,7 +142,7 @@ export async function startSwitchboard(config: Config, overrides: { log?: Logger
 }
 
 /** The in-process bus on one node; the Redis bus when SWITCHBOARD_BUS names one (cluster mode). */
-async function openBus(config: Config, log: Logger): Promise<Bus> {
+async function openBus(config: Config, log: Logger, onRecovered: () => void): Promise<Bus> {
   const onHandlerError = (error: unknown, channel: string) => log.error({ err: error, channel }, 'bus handler failed');
   if (!config.busUrl) return createInProcessBus(onHandlerError);
   return createRedisBus({
@@ -144,5 +151,6 @@ async function openBus(config: Config, log: Logger): Promise<Bus> {
     nodeId: config.nodeId,
     onHandlerError,
     onConnectionError: (error) => log.warn({ err: error }, 'bus connection problem'),
+    onRecovered,
   });
 }

@@ -14,6 +14,11 @@ export interface RedisBusOptions {
   nodeId: string;
   onHandlerError: (error: unknown, channel: BusChannel) => void;
   onConnectionError: (error: unknown) => void;
+  /**
+   * Redis came back after an outage. Events published meanwhile were lost, so the caller makes
+   * its clients resync from the database.
+   */
+  onRecovered: () => void;
 }
 
 /**
@@ -48,7 +53,18 @@ export async function createRedisBus(options: RedisBusOptions): Promise<Bus> {
     handlers.dispatch(channel, envelope.event as BusChannels[typeof channel]);
   });
 
+  let lostConnection = false;
+  subscriber.on('close', () => {
+    lostConnection = true;
+  });
   await Promise.all([publisher.connect(), subscriber.connect()]);
+  lostConnection = false;
+  // ioredis subscribes again by itself on reconnect; 'ready' then means we hear the cluster again.
+  subscriber.on('ready', () => {
+    if (!lostConnection) return;
+    lostConnection = false;
+    options.onRecovered();
+  });
   await subscriber.subscribe(...CLUSTER_CHANNELS.map(channelKey));
 
   return {
