@@ -62,6 +62,41 @@ describe('customer service in the browser', () => {
     await agent.context.close();
   });
 
+  it('after a dropped connection the agent catches up and the reply typed meanwhile goes out once; off duty from the status menu', async () => {
+    const frank = await e2e.server.createUser(['agent'], 'frank');
+    const agent = await e2e.loginAs(frank);
+    await agent.page.getByTestId('duty-prompt').getByRole('button', { name: 'Yes' }).click();
+    await expectPage(agent.page.getByTestId('duty-status')).toHaveAttribute('data-duty', 'available');
+    const raw = await e2e.server.visitor();
+    await raw.request({ type: 'v.start', message: 'Before the drop', clientId: 'drop-0000001' });
+    const item = agent.page.getByTestId('section-visitors').locator('[data-testid^="visitor-chat-"]');
+    await expectPage(item).toHaveCount(1);
+    await item.click();
+    const pane = agent.page.getByTestId('visitor-chat');
+    await expectPage(pane.getByTestId('visitor-message').filter({ hasText: 'Before the drop' })).toHaveCount(1);
+
+    // The server drops the agent's socket (a restart); a visitor message and a reply cross the gap.
+    for (const connection of e2e.server.node.ws.registry.ofUser(frank.id) ?? []) connection.close(1012, 'restart');
+    await raw.request({ type: 'v.send', clientId: 'drop-0000002', body: 'Sent while you were away' });
+    const reply = agent.page.getByRole('textbox', { name: 'Reply to visitor' });
+    await reply.fill('Typed during the drop');
+    await reply.press('Enter');
+    await expectPage(pane.getByTestId('visitor-message').filter({ hasText: 'Sent while you were away' })).toHaveCount(1);
+    await expectPage(pane.getByTestId('visitor-message').filter({ hasText: 'Typed during the drop' })).toHaveCount(1);
+    await expectPage(pane.getByTestId('visitor-message-pending')).toHaveCount(0);
+    await raw.waitFor('v.message', (frame) => frame.message.body === 'Typed during the drop');
+    await raw.roundTrip();
+    expect(raw.received('v.message').filter((frame) => frame.message.body === 'Typed during the drop')).toHaveLength(1);
+
+    // Off duty from the status menu: the open chat goes back to routing and leaves the list.
+    await agent.page.getByRole('button', { name: 'Customer service status: Available' }).click();
+    await agent.page.getByRole('menuitemradio', { name: /Off duty/ }).click();
+    await expectPage(agent.page.getByTestId('duty-status')).toHaveAttribute('data-duty', 'off');
+    await expectPage(agent.page.getByTestId('section-visitors')).toHaveCount(0);
+    await raw.request({ type: 'v.close' });
+    await agent.context.close();
+  });
+
   it('reloads keep everything: the visitor keeps the chat, the agent keeps duty without being asked again', async () => {
     const agent = await e2e.loginAs(carol);
     await agent.page.getByTestId('duty-prompt').getByRole('button', { name: 'Yes' }).click();
