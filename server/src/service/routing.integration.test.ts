@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { newClientId } from '@switchboard/protocol';
+import { newClientId, ServerFrame } from '@switchboard/protocol';
 import { serviceKit } from '../test/serviceKit.js';
 import { startTestServer, TEST_STORES, type TestServer } from '../test/testServer.js';
 
@@ -122,6 +122,11 @@ describe.each(TEST_STORES)('customer-service routing on %s', (store) => {
     expect(visitor.frames.some((frame) => JSON.stringify(frame).includes('VIP customer'))).toBe(false);
     await visitor.roundTrip();
     expect(visitor.received('v.message').every((frame) => frame.message.author !== 'note')).toBe(true);
+
+    // Every frame either side got matches the protocol's schemas (clients drop frames that do not).
+    await agent.socket.roundTrip();
+    expect(agent.socket.frames.filter((frame) => !ServerFrame.safeParse(frame).success)).toEqual([]);
+    expect(visitor.invalid).toEqual([]);
   });
 
   it('queue: with every agent full the visitor waits and sees their place; the longest waiter gets the first free seat', async () => {

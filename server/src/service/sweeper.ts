@@ -1,3 +1,5 @@
+import { isStoreUnavailable } from '../errors.js';
+
 /**
  * The CS system's clock. Timers that must survive a restart and work across nodes live in the
  * database as due times (cs_chats.reply_due_at, cs_visitors.leave_due_at, cs_agents.seen_at); each
@@ -8,6 +10,8 @@
 export class Sweeper {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
+  /** While the database is down every tick fails the same way: report that once a minute. */
+  private lastOutageReport = 0;
 
   constructor(
     private readonly tasks: readonly (() => Promise<void>)[],
@@ -28,7 +32,12 @@ export class Sweeper {
         try {
           await task();
         } catch (error) {
+          if (isStoreUnavailable(error)) {
+            if (Date.now() - this.lastOutageReport < 60_000) return;
+            this.lastOutageReport = Date.now();
+          }
           this.onError(error);
+          if (isStoreUnavailable(error)) return; // the other tasks would fail the same way
         }
       }
     })().finally(() => {

@@ -1,4 +1,4 @@
-import { VISITOR_PROTOCOL_VERSION, type PageInfo, type VisitorServerFrame } from '@switchboard/protocol';
+import { VISITOR_PROTOCOL_VERSION, VisitorServerFrame, type PageInfo } from '@switchboard/protocol';
 import WebSocket from 'ws';
 
 type VisitorFrameOf<T extends VisitorServerFrame['type']> = Extract<VisitorServerFrame, { type: T }>;
@@ -16,6 +16,8 @@ export interface VisitorHello {
  */
 export class TestVisitor {
   readonly frames: VisitorServerFrame[] = [];
+  /** Frames that did not match the protocol's schema (a widget would drop them): must stay empty. */
+  readonly invalid: unknown[] = [];
   private waiters: { predicate: (frame: VisitorServerFrame) => boolean; resolve: (frame: VisitorServerFrame) => void }[] = [];
   private readonly closed: Promise<number>;
   /** The token from the last v.welcome. */
@@ -24,6 +26,7 @@ export class TestVisitor {
   private constructor(readonly ws: WebSocket) {
     ws.on('message', (data) => {
       const frame = JSON.parse(data.toString()) as VisitorServerFrame;
+      if (!VisitorServerFrame.safeParse(frame).success) this.invalid.push(frame);
       this.frames.push(frame);
       this.waiters = this.waiters.filter((waiter) => {
         if (!waiter.predicate(frame)) return true;
