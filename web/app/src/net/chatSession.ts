@@ -45,6 +45,8 @@ export class ChatSession implements ChatActions {
   /** A welcome after the first one: what is loaded may have changed meanwhile. */
   #reconnected = false;
   #welcomed = false;
+  /** Conversations the user is typing in now (between a typing start and stop). */
+  readonly #typingIn = new Set<string>();
 
   constructor(options: ChatSessionOptions) {
     this.#options = options;
@@ -79,6 +81,7 @@ export class ChatSession implements ChatActions {
         this.#reconnected = this.#welcomed;
         this.#welcomed = true;
         if (this.#presence === 'away') this.#sendPresence();
+        for (const conversationId of this.#typingIn) void client.typing(conversationId, 'start').catch(() => undefined);
         void this.#loadDirectory();
       }),
       client.on('message', ({ message }) => this.#receive(message)),
@@ -256,6 +259,9 @@ export class ChatSession implements ChatActions {
   };
 
   readonly typing = (conversationId: string, state: 'start' | 'stop'): void => {
+    // Remembered, so someone typing while the socket (re)connects is announced once it is up.
+    if (state === 'start') this.#typingIn.add(conversationId);
+    else this.#typingIn.delete(conversationId);
     this.#client?.typing(conversationId, state).catch(() => {
       // Ephemeral: a lost indicator is not worth reporting.
     });
