@@ -1,7 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLIENT_FRAME_TYPES, ClientFrame, ClientId, ErrorCode, LIMITS, newClientId, PROTOCOL_VERSION, type ServerFrame } from '@switchboard/protocol';
+import {
+  CLIENT_FRAME_TYPES,
+  ClientFrame,
+  ClientId,
+  ErrorCode,
+  LIMITS,
+  newClientId,
+  PROTOCOL_VERSION,
+  VISITOR_CLIENT_FRAME_TYPES,
+  VISITOR_PROTOCOL_VERSION,
+  VisitorClientFrame,
+  type ServerFrame,
+} from '@switchboard/protocol';
 import { findUnsafeText } from '../gateway/textSafety.js';
 import { TestSocket } from '../test/testSocket.js';
+import { TestVisitor } from '../test/testVisitor.js';
 import { startTestServer, TEST_STORES, type TestServer, type TestUser } from '../test/testServer.js';
 import { fuzzSeed, malformedText, mutate, nastyString, nastyValue, PROTO_KEYS, Rng } from './fuzz.js';
 import { encodeAny, fillPath, prototypeFingerprint, routeTable, snapshotStore } from './kit.js';
@@ -36,7 +49,7 @@ function badIds(realId: string): unknown[] {
 }
 
 /** True when the server must refuse this text at the edge (it cannot be a well-formed frame). */
-function refusedAtEdge(text: string): boolean {
+function refusedAtEdge(text: string, types = CLIENT_FRAME_TYPES, schema: { safeParse(value: unknown): { success: boolean } } = ClientFrame): boolean {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -45,9 +58,9 @@ function refusedAtEdge(text: string): boolean {
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return true;
   const type = (value as { type?: unknown }).type;
-  if (typeof type !== 'string' || !CLIENT_FRAME_TYPES.includes(type)) return true;
+  if (typeof type !== 'string' || !types.includes(type)) return true;
   if (findUnsafeText(value)) return true;
-  return !ClientFrame.safeParse(value).success;
+  return !schema.safeParse(value).success;
 }
 
 /** The ref the server can read back from a frame, as the edge does it. */
@@ -65,6 +78,7 @@ const ANSWERS_TO_VALID_FRAMES = new Set<ServerFrame['type']>(['ack', 'ok', 'sync
 
 describe.each(TEST_STORES)('hostile input on %s', (store) => {
   let server: TestServer;
+  let visitorServer: TestServer;
   let alice: TestUser;
   let bob: TestUser;
   let admin: TestUser;
@@ -75,6 +89,9 @@ describe.each(TEST_STORES)('hostile input on %s', (store) => {
   beforeAll(async () => {
     // The fuzz sends thousands of requests from one address; the /api rate limit has its own test.
     server = await startTestServer(store, { SWITCHBOARD_API_RATE_BURST: '1000000', SWITCHBOARD_API_RATE_PER_SECOND: '1000000' });
+    // Visitors get a server of their own: the CS system's timers update visitor rows in the
+    // background, which must not disturb the "nothing stored changed" checks of the other tests.
+    visitorServer = await startTestServer(store, { SWITCHBOARD_VISITOR_CONNECTS_PER_MINUTE: '1000000' });
     alice = await server.createUser();
     bob = await server.createUser();
     admin = await server.createUser(['admin', 'agent']);
@@ -85,7 +102,10 @@ describe.each(TEST_STORES)('hostile input on %s', (store) => {
     messageId = (await socket.next('ack')).messageId;
     await socket.close();
   });
-  afterAll(() => server.stop());
+  afterAll(async () => {
+    await server.stop();
+    await visitorServer.stop();
+  });
 
   it('answers prototype keys, unicode oddities and wrong types where ids are expected with a typed error, over WebSocket and HTTP', async () => {
     const socket = await server.connect(alice);
@@ -172,8 +192,8 @@ describe.each(TEST_STORES)('hostile input on %s', (store) => {
     expect(query.status).toBe(400);
     expect(await snapshotStore(server.node.store, server.node.config.databaseSchema)).toEqual(before);
     // The visitor widget's socket and routes (public, no login) refuse them the same way.
-    const visitor = await server.visitor();
-    const beforeVisitor = await snapshotStore(server.node.store, server.node.config.databaseSchema);
+    const visitor = await visitorServer.visitor();
+    const beforeVisitor = await snapshotStore(visitorServer.node.store, visitorServer.node.config.databaseSchema);
     for (const frame of [
       { type: 'v.offline', name: 'Nul', email: 'nul@example.com', message: 'a\u0000b' },
       { type: 'v.offline', name: 'N\u0000', email: 'nul@example.com', message: 'hello' },
@@ -183,13 +203,13 @@ describe.each(TEST_STORES)('hostile input on %s', (store) => {
       const answer = await visitor.request(frame);
       expect(answer, JSON.stringify(frame)).toMatchObject({ type: 'v.error', error: { code: 'bad_frame' } });
     }
-    const offline = await fetch(`${server.url}/api/visitor/offline`, {
+    const offline = await fetch(`${visitorServer.url}/api/visitor/offline`, {
       method: 'POST',
-      headers: { 'content-type': 'text/plain', origin: server.url },
+      headers: { 'content-type': 'text/plain', origin: visitorServer.url },
       body: JSON.stringify({ siteKey: 'demo', name: 'N\u0000', email: 'nul@example.com', message: 'hello' }),
     });
     expect(offline.status).toBe(400);
-    expect(await snapshotStore(server.node.store, server.node.config.databaseSchema)).toEqual(beforeVisitor);
+    expect(await snapshotStore(visitorServer.node.store, visitorServer.node.config.databaseSchema)).toEqual(beforeVisitor);
 
     // Honest text with bidi controls, zero-width joiners, BOMs and astral characters is stored exactly.
     const tricky = ['مرحبا \u202eevil.exe\u202c', 'zero\u200bwidth\u200c\u200d', '\ufeffbom', '👩‍👩‍👧 𝔘𝔫𝔦', '<script>alert(1)</script>'];
@@ -285,6 +305,86 @@ describe.each(TEST_STORES)('hostile input on %s', (store) => {
     expect(prototypeFingerprint(), replay).toBe(prototypeBefore);
     expect(({} as Record<string, unknown>).polluted, replay).toBeUndefined();
     expect(({} as Record<string, unknown>).isAdmin, replay).toBeUndefined();
+  });
+
+  it('fuzz: thousands of malformed frames on the public visitor socket, before and after v.hello, each get one typed error and store nothing', { timeout: 120_000 }, async () => {
+    const seed = fuzzSeed();
+    const rng = new Rng(seed);
+    const replay = `seed ${seed} (replay: SWITCHBOARD_FUZZ_SEED=${seed})`;
+    const page = { url: 'https://shop.example/', title: 'Shop', referrer: '' };
+    const templates = (): Record<string, unknown>[] => [
+      { type: 'v.hello', ref: 'h', protocol: VISITOR_PROTOCOL_VERSION, siteKey: 'demo', page },
+      { type: 'v.start', ref: 's', name: 'Visitor', email: 'v@example.com', message: 'hello', clientId: newClientId() },
+      { type: 'v.send', ref: 'm', clientId: newClientId(), body: 'hi' },
+      { type: 'v.typing', state: 'start' },
+      { type: 'v.page', page },
+      { type: 'v.read', seq: 1 },
+      { type: 'v.close', ref: 'c' },
+      { type: 'v.offline', ref: 'o', name: 'Visitor', email: 'v@example.com', message: 'call me' },
+      { type: 'v.ping', ref: 'p' },
+    ];
+    const next = (): string => {
+      for (;;) {
+        const text = rng.chance(0.15) ? malformedText(rng) : mutate(rng, rng.pick(templates()));
+        if (Buffer.byteLength(text) < LIMITS.maxFrameBytes && refusedAtEdge(text, VISITOR_CLIENT_FRAME_TYPES, VisitorClientFrame)) return text;
+      }
+    };
+    const counts = async () => {
+      const snapshot = await snapshotStore(visitorServer.node.store, visitorServer.node.config.databaseSchema);
+      return Object.fromEntries(Object.entries(snapshot).map(([table, rows]) => [table, rows.length]));
+    };
+    const prototypeBefore = prototypeFingerprint();
+    const fullBefore = await snapshotStore(visitorServer.node.store, visitorServer.node.config.databaseSchema);
+
+    /** Sends a batch, then a ping; every fuzz frame must have drawn exactly one v.error. */
+    const batch = async (visitor: TestVisitor, size: number, hello: boolean) => {
+      const frames = Array.from({ length: size }, next);
+      const start = visitor.frames.length;
+      for (const frame of frames) visitor.send(frame);
+      const ref = `end-${rng.int(1e9)}`;
+      visitor.send({ type: 'v.ping', ref });
+      // Before v.hello the ping itself is refused with not_ready; after it, it is answered.
+      const deadline = Date.now() + 10_000;
+      while (!visitor.frames.slice(start).some((frame) => 'ref' in frame && frame.ref === ref)) {
+        if (Date.now() > deadline) throw new Error(`no answer to a ping after a fuzz batch (a hang) — ${replay}`);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      const answers = visitor.frames.slice(start).filter((frame) => !('ref' in frame && frame.ref === ref));
+      const errors = answers.filter((frame) => frame.type === 'v.error');
+      expect(errors.length, `one error per frame — ${replay}; batch: ${frames.map((frame) => frame.slice(0, 80)).join(' | ')}`).toBe(frames.length);
+      errors.forEach((frame, index) => {
+        const where = `${replay}; frame: ${String(frames[index]).slice(0, 200)}`;
+        expect(['bad_frame', 'unknown_type'], where).toContain(frame.type === 'v.error' ? frame.error.code : frame.type);
+      });
+      expect(answers.filter((frame) => ['v.ack', 'v.ok', 'v.chat', 'v.message', 'v.welcome'].includes(frame.type)), replay).toEqual([]);
+      if (hello) expect(visitor.frames.slice(start).some((frame) => frame.type === 'v.pong'), replay).toBe(true);
+    };
+
+    // Before v.hello: nothing is stored at all.
+    let sent = 0;
+    while (sent < FUZZ_COUNT / 2) {
+      const visitor = await TestVisitor.open(visitorServer.url, visitorServer.url);
+      for (let round = 0; round < 2; round += 1) await batch(visitor, 20, false);
+      sent += 40;
+      await visitor.close();
+    }
+    expect(await snapshotStore(visitorServer.node.store, visitorServer.node.config.databaseSchema), replay).toEqual(fullBefore);
+
+    // After v.hello (one visitor, resumed by token on each socket): no chat, message or visitor is added.
+    const first = await visitorServer.visitor();
+    const token = first.token ?? '';
+    await first.close();
+    const countsBefore = await counts();
+    while (sent < FUZZ_COUNT) {
+      const visitor = await TestVisitor.open(visitorServer.url, visitorServer.url);
+      await visitor.hello({ token });
+      for (let round = 0; round < 2; round += 1) await batch(visitor, 25, true);
+      sent += 50;
+      await visitor.close();
+    }
+    expect(await counts(), replay).toEqual(countsBefore);
+    expect((await fetch(`${visitorServer.url}/healthz`)).status).toBe(200);
+    expect(prototypeFingerprint(), replay).toBe(prototypeBefore);
   });
 
   it('fuzz: malformed bodies, params and queries to every HTTP route get a typed 4xx, never a 500 or a hang, and nothing is stored', { timeout: 120_000 }, async () => {

@@ -1,7 +1,9 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../config/env.js';
+import WebSocket from 'ws';
 import { TestSocket } from '../test/testSocket.js';
+import { TestVisitor } from '../test/testVisitor.js';
 import { startTestServer, TEST_STORES, type TestServer, type TestUser } from '../test/testServer.js';
 import { rawRequest } from './kit.js';
 
@@ -114,7 +116,33 @@ describe(`resource limits on ${store}`, () => {
       await healthy(server);
     });
 
-    it('refuses a cookie or bearer token far longer than any real one without touching the store', async () => {
+    it('closes a socket that keeps flooding just above the frame limit (so a few frames always get through) with 1008 — IM and visitor sockets', async () => {
+      const bystander = await server.connect(bob);
+      const im = await server.connect(alice);
+      const visitor = await TestVisitor.open(server.url, server.url);
+      for (const [name, socket, ping] of [
+        ['im', im.ws, (index: number) => JSON.stringify({ type: 'ping', ref: `s${index}` })],
+        ['visitor', visitor.ws, (index: number) => JSON.stringify({ type: 'v.ping', ref: `s${index}` })],
+      ] as const) {
+        const started = Date.now();
+        let index = 0;
+        // About 600 frames a second, for as long as the socket stays open (at most 8 s).
+        while (socket.readyState === WebSocket.OPEN && Date.now() - started < 8000) {
+          for (let burst = 0; burst < 30; burst += 1) socket.send(ping((index += 1)));
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        expect(socket.readyState, `${name} socket still open after a sustained flood`).not.toBe(WebSocket.OPEN);
+        expect(Date.now() - started, name).toBeLessThan(5000);
+      }
+      expect(await im.whenClosed()).toBe(1008);
+      expect(await visitor.whenClosed()).toBe(1008);
+      expect(im.received('error').some((frame) => frame.error.code === 'rate_limited')).toBe(true);
+      await bystander.roundTrip();
+      await bystander.close();
+      await healthy(server);
+    });
+
+    it('refuses a bearer token far longer than any real one, on HTTP and on the upgrade', async () => {
       const response = await fetch(`${server.url}/api/auth/me`, { headers: { authorization: `Bearer ${'a'.repeat(8000)}` } });
       expect(response.status).toBe(401);
       await expect(TestSocket.open(server.wsUrl, { authorization: `Bearer ${'a'.repeat(8000)}` })).rejects.toThrow(/401/);

@@ -10,6 +10,8 @@ export type VisitorFrameHandler = (connection: VisitorConnection, frame: Visitor
 /** Frames one visitor socket may send in a burst, and per second after that (typing is the busiest). */
 const frameLimiter = new RateLimiter(60, 20);
 const MAX_REJECTED_IN_A_ROW = 100;
+/** Rate-limited frames a visitor socket may pile up before it counts as a flood (1008); see the IM connection. */
+const floodLimiter = new RateLimiter(MAX_REJECTED_IN_A_ROW, 10);
 
 /** What the upgrade request said about the page. */
 export interface VisitorRequestMeta {
@@ -44,6 +46,7 @@ export class VisitorConnection {
     if (this.closed) return;
     if (!frameLimiter.take(this.id)) {
       this.reject(undefined, new AppError('rate_limited', 'Too many frames; slow down.'));
+      if (!floodLimiter.take(this.id)) this.close(CLOSE_CODES.policy, 'flooding');
       return;
     }
     const frame = this.parse(data);
@@ -87,6 +90,7 @@ export class VisitorConnection {
   markClosed(): void {
     this.closed = true;
     frameLimiter.forget(this.id);
+    floodLimiter.forget(this.id);
   }
 
   reject(ref: string | undefined, error: AppError): void {

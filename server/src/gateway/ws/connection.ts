@@ -14,6 +14,12 @@ const FRAMES_PER_SECOND = 100;
 const MAX_REJECTED_IN_A_ROW = 500;
 
 const frameLimiter = new RateLimiter(FRAME_BURST, FRAMES_PER_SECOND);
+/**
+ * Rate-limited frames a connection may pile up (a burst, then per second) before it counts as a
+ * flood and is closed with 1008. Counted apart from "invalid in a row": a flood keeps getting a
+ * few frames through as the limit refills, which would reset that count forever.
+ */
+const floodLimiter = new RateLimiter(MAX_REJECTED_IN_A_ROW, FRAMES_PER_SECOND / 2);
 
 /**
  * Output is written once per event-loop turn: frames for a socket queue up while the turn runs
@@ -68,6 +74,7 @@ export class Connection {
     if (this.closed) return;
     if (!frameLimiter.take(this.id)) {
       this.reject(undefined, new AppError('rate_limited', 'Too many frames; slow down.'));
+      if (!floodLimiter.take(this.id)) this.close(CLOSE_CODES.policy, 'flooding');
       return;
     }
     const frame = this.parse(data);
@@ -136,6 +143,7 @@ export class Connection {
     this.closed = true;
     this.outbox = [];
     frameLimiter.forget(this.id);
+    floodLimiter.forget(this.id);
   }
 
   reject(ref: string | undefined, error: AppError): void {
