@@ -68,6 +68,7 @@ export async function startSwitchboard(config: Config, overrides: { log?: Logger
     agentLeaseMs: config.service.agentLeaseMs,
     visitorGraceMs: config.service.visitorGraceMs,
     visitorLeaseMs: visitorLeaseMs(config.service.visitorGraceMs),
+    chatAbandonMs: config.service.chatAbandonMs,
     sweepMs: config.service.sweepMs,
     onError: onFault,
   });

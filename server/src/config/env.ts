@@ -49,6 +49,8 @@ const EnvSchema = z.object({
   SWITCHBOARD_VISITOR_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
   /** How often the customer-service sweeper looks for due timers (reply timeouts, departures, the queue). */
   SWITCHBOARD_SERVICE_SWEEP_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
+  /** An open chat whose visitor has been gone this long is closed by the system, freeing the agent's seat; 0 = never. */
+  SWITCHBOARD_CHAT_ABANDON_MS: z.coerce.number().int().min(0).max(7 * 86_400_000).default(30 * 60_000),
   /** Ping interval of visitor sockets; a socket that misses a pong is dropped. */
   SWITCHBOARD_VISITOR_HEARTBEAT_MS: z.coerce.number().int().min(100).max(300_000).default(25_000),
   /** Per address and minute: visitor sockets opened (and new visitors), chats started, offline messages left. */
@@ -104,6 +106,7 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env) {
       visitorGraceMs: settings.SWITCHBOARD_VISITOR_GRACE_MS,
       sweepMs: settings.SWITCHBOARD_SERVICE_SWEEP_MS,
       visitorHeartbeatMs: settings.SWITCHBOARD_VISITOR_HEARTBEAT_MS,
+      chatAbandonMs: settings.SWITCHBOARD_CHAT_ABANDON_MS,
       visitorLimits: {
         connectsPerMinute: settings.SWITCHBOARD_VISITOR_CONNECTS_PER_MINUTE,
         chatsPerMinute: settings.SWITCHBOARD_VISITOR_CHATS_PER_MINUTE,

@@ -39,6 +39,14 @@ export class ChatClosing {
     await this.close(chatId, 'agent', `${agentName} ended the chat.`);
   }
 
+  /** Sweeper: chats whose visitor has been gone for `abandonMs` end, so the agent's seat is free again. */
+  async sweepAbandoned(abandonMs: number): Promise<void> {
+    if (abandonMs <= 0) return;
+    for (const chat of await this.repos.chats.abandoned(this.now() - abandonMs, 100)) {
+      await this.close(chat.id, 'system', 'The chat was closed: the visitor left.');
+    }
+  }
+
   /** Closes the chat and tells everyone; false when it was already closed. */
   async close(chatId: string, by: ClosedBy, line: string): Promise<boolean> {
     const before = await this.repos.chats.close(chatId, by, this.now());

@@ -25,6 +25,8 @@ export interface ServiceOptions {
   visitorGraceMs: number;
   /** A visitor no node reported present for this long is gone (crashed node); see visitorPresenceMs(). */
   visitorLeaseMs: number;
+  /** Open chats whose visitor has been gone this long are closed (0 = never). */
+  chatAbandonMs: number;
   sweepMs: number;
   onError: (error: unknown) => void;
 }
@@ -81,7 +83,13 @@ export function createServiceSystem(store: Store, bus: Bus, options: ServiceOpti
   const visitors = new VisitorSessions(repos, sites, views, notify, lines, queue, closing, { visitorGraceMs: options.visitorGraceMs, visitorLeaseMs: options.visitorLeaseMs }, now);
   const stopCommands = startAgentCommands(bus, { duty, relay, closing, transfers }, options.onError);
   const sweeper = new Sweeper(
-    [() => visitors.sweepDepartures(), () => transfers.sweepReplyTimeouts(), () => duty.sweepLapsed(), () => queue.drain()],
+    [
+      () => visitors.sweepDepartures(),
+      () => transfers.sweepReplyTimeouts(),
+      () => duty.sweepLapsed(),
+      () => closing.sweepAbandoned(options.chatAbandonMs),
+      () => queue.drain(),
+    ],
     options.sweepMs,
     options.onError,
   );

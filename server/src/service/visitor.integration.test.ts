@@ -13,7 +13,12 @@ describe.each(TEST_STORES)('visitors on %s', (store) => {
   let kit: ReturnType<typeof serviceKit>;
 
   beforeAll(async () => {
-    server = await startTestServer(store, { SWITCHBOARD_VISITOR_GRACE_MS: '300', SWITCHBOARD_SERVICE_SWEEP_MS: '50', SWITCHBOARD_VISITOR_HEARTBEAT_MS: '150' });
+    server = await startTestServer(store, {
+      SWITCHBOARD_VISITOR_GRACE_MS: '300',
+      SWITCHBOARD_SERVICE_SWEEP_MS: '50',
+      SWITCHBOARD_VISITOR_HEARTBEAT_MS: '150',
+      SWITCHBOARD_CHAT_ABANDON_MS: '1500',
+    });
     kit = serviceKit(server);
   });
   afterEach(() => kit.reset());
@@ -229,6 +234,12 @@ describe.each(TEST_STORES)('visitors on %s', (store) => {
     const later = await server.visitor({ token });
     expect(later.received('v.welcome')[0]?.chat?.id).toBe(chat.id);
     await agent.socket.waitFor('visitor.chat', (frame) => frame.chat.id === chat.id && frame.chat.visitor.online);
+
+    // Gone for longer than SWITCHBOARD_CHAT_ABANDON_MS: the chat ends and the agent's seat is free.
+    await later.close();
+    const ended = await agent.socket.waitFor('visitor.chat', (frame) => frame.chat.id === chat.id && frame.chat.status === 'closed', 8000);
+    expect(ended.chat.closedBy).toBe('system');
+    expect((await kit.service.repos.agents.find(agent.user.id))?.activeChats).toBe(0);
   });
 
   it('one tab closing while another stays open does not count as leaving; a dead socket (no pongs) does', async () => {

@@ -75,6 +75,8 @@ export interface ChatRepository {
   inviteesOf(chatIds: readonly string[]): Promise<Map<string, string[]>>;
   invite(chatId: string, agentId: string, now: number): Promise<boolean>;
   uninvite(chatId: string, agentId: string): Promise<boolean>;
+  /** Open chats whose visitor is gone and was last seen before `before`. */
+  abandoned(before: number, limit: number): Promise<ChatRecord[]>;
   /** Chats created in [from, to), for reports. */
   createdBetween(from: number, to: number): Promise<ChatRecord[]>;
   /** Newest first; text matches message bodies, visitor name or email. */
@@ -358,6 +360,16 @@ export function createChatRepository(db: ServiceDb): ChatRepository {
     },
     async uninvite(chatId, agentId) {
       return affected(await db.deleteFrom('cs_chat_agents').where('chat_id', '=', chatId).where('agent_id', '=', agentId).executeTakeFirst()) > 0;
+    },
+    async abandoned(before, limit) {
+      const rows = await db
+        .selectFrom('cs_chats')
+        .selectAll()
+        .where('status', '!=', 'closed')
+        .where('visitor_id', 'in', (eb) => eb.selectFrom('cs_visitors').select('id').where('online', '=', 0).where('last_seen_at', '<', before))
+        .limit(limit)
+        .execute();
+      return rows.map(toChat);
     },
     async createdBetween(from, to) {
       const rows = await db.selectFrom('cs_chats').selectAll().where('created_at', '>=', from).where('created_at', '<', to).execute();
