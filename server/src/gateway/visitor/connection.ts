@@ -1,8 +1,8 @@
-import { VISITOR_CLIENT_FRAME_TYPES, VisitorClientFrame, type ErrorBody, type VisitorServerFrame } from '@switchboard/protocol';
+import { VISITOR_CLIENT_FRAME_TYPES, VisitorClientFrame, type VisitorServerFrame } from '@switchboard/protocol';
 import { CLOSE_CODES } from '@switchboard/protocol';
 import { AppError, toAppError } from '../../errors.js';
 import { RateLimiter } from '../rateLimiter.js';
-import { findUnsafeText } from '../textSafety.js';
+import { parseFrame } from '../frameParser.js';
 import { MAX_BUFFERED_BYTES, type SocketLike } from '../ws/socket.js';
 
 export type VisitorFrameHandler = (connection: VisitorConnection, frame: VisitorClientFrame) => Promise<void>;
@@ -100,40 +100,10 @@ export class VisitorConnection {
   }
 
   private parse(data: string | null): VisitorClientFrame | undefined {
-    if (data === null) {
-      this.reject(undefined, new AppError('bad_frame', 'Frames are JSON text, not binary.'));
-      return undefined;
-    }
-    let value: unknown;
-    try {
-      value = JSON.parse(data);
-    } catch {
-      this.reject(undefined, new AppError('bad_frame', 'A frame must be valid JSON.'));
-      return undefined;
-    }
-    const ref = refOf(value);
-    const type = typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as { type?: unknown }).type : undefined;
-    if (typeof type !== 'string' || !VISITOR_CLIENT_FRAME_TYPES.includes(type)) {
-      this.reject(ref, new AppError('unknown_type', typeof type === 'string' ? `Unknown frame type "${type.slice(0, 40)}".` : 'A frame needs a string "type".'));
-      return undefined;
-    }
-    const unsafe = findUnsafeText(value);
-    if (unsafe) {
-      this.reject(ref, new AppError('bad_frame', `Invalid ${type} frame.`, [unsafe]));
-      return undefined;
-    }
-    const result = VisitorClientFrame.safeParse(value);
-    if (!result.success) {
-      const issues: ErrorBody['issues'] = result.error.issues.slice(0, 10).map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
-      this.reject(ref, new AppError('bad_frame', `Invalid ${type} frame.`, issues));
-      return undefined;
-    }
-    return result.data;
+    const parsed = parseFrame(data, VisitorClientFrame, VISITOR_CLIENT_FRAME_TYPES);
+    if (parsed.ok) return parsed.frame;
+    this.reject(parsed.ref, parsed.error);
+    return undefined;
   }
 }
 
-function refOf(value: unknown): string | undefined {
-  if (typeof value !== 'object' || value === null) return undefined;
-  const ref = (value as { ref?: unknown }).ref;
-  return typeof ref === 'string' && ref.length > 0 && ref.length <= 64 ? ref : undefined;
-}

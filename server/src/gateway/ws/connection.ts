@@ -1,8 +1,8 @@
-import { CLIENT_FRAME_TYPES, CLOSE_CODES, ClientFrame, type ErrorBody, type ServerFrame } from '@switchboard/protocol';
+import { CLIENT_FRAME_TYPES, CLOSE_CODES, ClientFrame, type ServerFrame } from '@switchboard/protocol';
 import { AppError, toAppError } from '../../errors.js';
 import type { AuthContext } from '../../im/auth.js';
 import { RateLimiter } from '../rateLimiter.js';
-import { findUnsafeText } from '../textSafety.js';
+import { parseFrame } from '../frameParser.js';
 import { MAX_BUFFERED_BYTES, type SocketLike } from './socket.js';
 
 export type FrameHandler = (connection: Connection, frame: ClientFrame) => Promise<void>;
@@ -153,41 +153,9 @@ export class Connection {
   }
 
   private parse(data: string | null): ClientFrame | undefined {
-    if (data === null) {
-      this.reject(undefined, new AppError('bad_frame', 'Frames are JSON text, not binary.'));
-      return undefined;
-    }
-    let value: unknown;
-    try {
-      value = JSON.parse(data);
-    } catch {
-      this.reject(undefined, new AppError('bad_frame', 'A frame must be valid JSON.'));
-      return undefined;
-    }
-    const ref = refOf(value);
-    const type = typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as { type?: unknown }).type : undefined;
-    if (typeof type !== 'string' || !CLIENT_FRAME_TYPES.includes(type)) {
-      this.reject(ref, new AppError('unknown_type', typeof type === 'string' ? `Unknown frame type "${type.slice(0, 40)}".` : 'A frame needs a string "type".'));
-      return undefined;
-    }
-    const unsafe = findUnsafeText(value);
-    if (unsafe) {
-      this.reject(ref, new AppError('bad_frame', `Invalid ${type} frame.`, [unsafe]));
-      return undefined;
-    }
-    const result = ClientFrame.safeParse(value);
-    if (!result.success) {
-      const issues: ErrorBody['issues'] = result.error.issues.slice(0, 10).map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
-      this.reject(ref, new AppError('bad_frame', `Invalid ${type} frame.`, issues));
-      return undefined;
-    }
-    return result.data;
+    const parsed = parseFrame(data, ClientFrame, CLIENT_FRAME_TYPES);
+    if (parsed.ok) return parsed.frame;
+    this.reject(parsed.ref, parsed.error);
+    return undefined;
   }
-}
-
-/** The frame's ref if it is a plausible one, so even an invalid frame's error can be correlated. */
-function refOf(value: unknown): string | undefined {
-  if (typeof value !== 'object' || value === null) return undefined;
-  const ref = (value as { ref?: unknown }).ref;
-  return typeof ref === 'string' && ref.length > 0 && ref.length <= 64 ? ref : undefined;
 }
