@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { randomUUID } from 'node:crypto';
-import { CLOSE_CODES, LIMITS } from '@switchboard/protocol';
+import { LIMITS } from '@switchboard/protocol';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Logger } from 'pino';
 import type { Bus } from '../../bus/bus.js';
@@ -9,6 +9,7 @@ import type { ServiceSystem } from '../../service/index.js';
 import { VisitorConnection } from './connection.js';
 import { createVisitorFrameHandler, perMinute, type VisitorLimits } from './handlers.js';
 import { VisitorRegistry } from './registry.js';
+import { closeAllSockets, refuseUpgrade } from '../wsLifecycle.js';
 
 export interface VisitorGatewayOptions {
   log: Logger;
@@ -56,21 +57,21 @@ export function attachVisitorGateway(service: ServiceSystem, bus: Bus, options: 
 
   function upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
     const ip = request.socket.remoteAddress ?? 'unknown';
-    if (!upgradeLimiter.take(ip)) return refuse(socket, 429, 'Too Many Requests');
+    if (!upgradeLimiter.take(ip)) return refuseUpgrade(socket, 429, 'Too Many Requests');
     const origin = request.headers.origin;
-    if (!origin) return refuse(socket, 403, 'Forbidden');
+    if (!origin) return refuseUpgrade(socket, 403, 'Forbidden');
     const siteKey = new URL(request.url ?? '/', 'http://localhost').searchParams.get('siteKey');
     const early = siteKey ? service.sites.byKey(siteKey) : Promise.resolve(undefined);
     void early.then(
       (site) => {
-        if (site && !service.sites.originAllowed(site, origin, selfOrigins(request.headers.host))) return refuse(socket, 403, 'Forbidden');
+        if (site && !service.sites.originAllowed(site, origin, selfOrigins(request.headers.host))) return refuseUpgrade(socket, 403, 'Forbidden');
         wss.handleUpgrade(request, socket, head, (ws) =>
           accept(ws, { ip, origin, host: request.headers.host, userAgent: typeof request.headers['user-agent'] === 'string' ? request.headers['user-agent'] : null }),
         );
       },
       (error: unknown) => {
         options.log.error({ err: error }, 'visitor upgrade failed');
-        refuse(socket, 503, 'Service Unavailable');
+        refuseUpgrade(socket, 503, 'Service Unavailable');
       },
     );
   }
@@ -119,23 +120,8 @@ export function attachVisitorGateway(service: ServiceSystem, bus: Bus, options: 
       clearInterval(heartbeat);
       clearInterval(presence);
       stopDeliver();
-      const sockets = [...wss.clients].map(
-        (ws) =>
-          new Promise<void>((resolve) => {
-            ws.once('close', () => resolve());
-            ws.close(CLOSE_CODES.restart, 'server restarting');
-            setTimeout(() => {
-              ws.terminate();
-              resolve();
-            }, 2000).unref();
-          }),
-      );
-      await Promise.all(sockets);
-      wss.close();
+      await closeAllSockets(wss);
     },
   };
 }
 
-function refuse(socket: Duplex, status: number, text: string): void {
-  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-}

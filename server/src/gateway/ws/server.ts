@@ -12,6 +12,7 @@ import { Connection } from './connection.js';
 import { serviceUnavailableGateway, type AgentGateway } from './agentHandlers.js';
 import { createFrameHandler } from './handlers.js';
 import { ConnectionRegistry } from './registry.js';
+import { closeAllSockets, refuseUpgrade } from '../wsLifecycle.js';
 
 /** Default interval between heartbeat pings (SWITCHBOARD_HEARTBEAT_MS). */
 const HEARTBEAT_MS = 30_000;
@@ -63,24 +64,24 @@ export function attachWebSocketGateway(
 
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     const ip = request.socket.remoteAddress ?? 'unknown';
-    if (!admit(ip, socket)) return refuse(socket, 429, 'Too Many Requests');
+    if (!admit(ip, socket)) return refuseUpgrade(socket, 429, 'Too Many Requests');
     const path = (request.url ?? '').split('?')[0] ?? '';
     const other = extraUpgrades.get(path);
     if (other) {
       other(request, socket, head);
       return;
     }
-    if (path !== '/ws') return refuse(socket, 404, 'Not Found');
-    if (!upgradeLimiter.take(ip)) return refuse(socket, 429, 'Too Many Requests');
+    if (path !== '/ws') return refuseUpgrade(socket, 404, 'Not Found');
+    if (!upgradeLimiter.take(ip)) return refuseUpgrade(socket, 429, 'Too Many Requests');
     void authorize(request).then(
       (auth) => {
-        if (!auth) return refuse(socket, 401, 'Unauthorized');
-        if (auth === 'origin') return refuse(socket, 403, 'Forbidden');
+        if (!auth) return refuseUpgrade(socket, 401, 'Unauthorized');
+        if (auth === 'origin') return refuseUpgrade(socket, 403, 'Forbidden');
         wss.handleUpgrade(request, socket, head, (ws) => accept(ws, auth));
       },
       (error: unknown) => {
         log.error({ err: error }, 'websocket upgrade failed');
-        refuse(socket, 503, 'Service Unavailable');
+        refuseUpgrade(socket, 503, 'Service Unavailable');
       },
     );
   });
@@ -129,23 +130,11 @@ export function attachWebSocketGateway(
     registry,
     async close() {
       clearInterval(heartbeat);
-      const closing = [...wss.clients].map((ws) => new Promise<void>((resolve) => {
-        ws.once('close', () => resolve());
-        ws.close(CLOSE_CODES.restart, 'server restarting');
-        setTimeout(() => {
-          ws.terminate();
-          resolve();
-        }, 2000).unref();
-      }));
-      await Promise.all(closing);
-      wss.close();
+      await closeAllSockets(wss);
     },
   };
 }
 
-function refuse(socket: Duplex, status: number, text: string): void {
-  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-}
 
 function parseCookies(header: string | undefined): Record<string, string> {
   const cookies: Record<string, string> = Object.create(null) as Record<string, string>;
