@@ -85,6 +85,7 @@ describe.each(TEST_STORES)('agent duty on %s', (store) => {
     expect(back.received('visitor.chat')).toHaveLength(0);
   });
 
+  // skipped on SQLite: a second node needs a shared PostgreSQL database
   it.skipIf(store !== 'postgres')('an agent connected to two nodes stays on duty when their last tab on one node closes', async () => {
     const peer = await server.peer({ SWITCHBOARD_AGENT_GRACE_MS: '300', SWITCHBOARD_SERVICE_SWEEP_MS: '50' });
     const agent = await kit.agent();
