@@ -43,6 +43,48 @@ export const VisitorInfo = z.object({
 });
 export type VisitorInfo = z.infer<typeof VisitorInfo>;
 
+/**
+ * What a system line says, so every client can show it in its reader's language. `params` are plain
+ * text (names) filled into the client's own template; `body` keeps the English text for clients
+ * that do not know the code. Codes and their params:
+ * - agent_joined {agent?}: "Alice joined the chat." (also when a reply timeout re-offers the chat)
+ * - agent_unavailable {agent?}: "Alice is no longer available. Connecting you to another agent…"
+ * - agent_left {agent}: an invited colleague left the chat (agents only)
+ * - agent_left_off_duty {agent?}: an invited colleague went off duty (agents only)
+ * - agent_invited {agent, colleague}: agent invited colleague (agents only)
+ * - help_requested {agent, colleague?}: agent asked a colleague for help over IM (agents only)
+ * - transferred_agent {agent}, transferred_department {department}: "Transferred to …."
+ * - chat_closed_by_visitor, chat_closed_by_agent {agent}
+ * - chat_closed_abandoned: the system closed it, the visitor had been gone too long
+ * - chat_closed_missed: the visitor left while still waiting in the queue
+ * - visitor_left, visitor_returned (agents only)
+ * A param marked `?` may be missing (the name was unknown); clients say "An agent" / "The agent".
+ */
+export const CHAT_EVENT_CODES = [
+  'agent_joined',
+  'agent_unavailable',
+  'agent_left',
+  'agent_left_off_duty',
+  'agent_invited',
+  'help_requested',
+  'transferred_agent',
+  'transferred_department',
+  'chat_closed_by_visitor',
+  'chat_closed_by_agent',
+  'chat_closed_abandoned',
+  'chat_closed_missed',
+  'visitor_left',
+  'visitor_returned',
+] as const;
+export const ChatEventCode = z.enum(CHAT_EVENT_CODES);
+export type ChatEventCode = z.infer<typeof ChatEventCode>;
+
+export const ChatEvent = z.object({
+  code: ChatEventCode,
+  params: z.record(z.string(), z.string()),
+});
+export type ChatEvent = z.infer<typeof ChatEvent>;
+
 export const ChatMessage = z.object({
   id: EntityId,
   chatId: EntityId,
@@ -53,7 +95,10 @@ export const ChatMessage = z.object({
   /** Display name of the author as the visitor sees it (agent's name, or the visitor's). */
   authorName: z.string().nullable(),
   clientId: ClientId.nullable(),
+  /** Always set: the text itself, or for system lines the English rendering of `event`. */
   body: z.string(),
+  /** System lines: what happened, for localized rendering (absent on lines stored before it existed). */
+  event: ChatEvent.nullable().optional(),
   createdAt: z.number(),
 });
 export type ChatMessage = z.infer<typeof ChatMessage>;

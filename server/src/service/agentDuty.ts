@@ -1,6 +1,6 @@
 import type { ChatSummary, DutyStatus } from '@switchboard/protocol';
 import type { ServiceRepositories } from './store/index.js';
-import type { SystemLines } from './announce.js';
+import { chatEvent, type SystemLines } from './announce.js';
 import type { Notifier } from './notify.js';
 import type { ChatQueue } from './queue.js';
 import type { ChatViews } from './views.js';
@@ -80,17 +80,17 @@ export class AgentDuty {
   /** Sends the agent's chats back to routing and takes them out of chats they were invited to. */
   private async release(agentId: string, reason: string): Promise<void> {
     const agent = await this.repos.agents.find(agentId);
-    const name = agent?.displayName ?? 'The agent';
+    const name = agent?.displayName;
     for (const chat of await this.repos.chats.openForAgent(agentId)) {
       if (chat.status === 'assigned' && chat.assigneeId === agentId) {
         if (!(await this.repos.chats.requeue(chat.id, agentId, this.now()))) continue;
         this.notify.removed([agentId], chat.id, reason);
         const fresh = await this.notify.chat(chat.id);
-        if (fresh) await this.lines.post(fresh, `${name} is no longer available. Connecting you to another agent…`, true);
+        if (fresh) await this.lines.post(fresh, chatEvent('agent_unavailable', { agent: name }), true);
       } else if (await this.repos.chats.uninvite(chat.id, agentId)) {
         this.notify.removed([agentId], chat.id, reason);
         const fresh = await this.notify.chat(chat.id);
-        if (fresh) await this.lines.post(fresh, `${name} left the chat (off duty).`, false);
+        if (fresh) await this.lines.post(fresh, chatEvent('agent_left_off_duty', { agent: name }), false);
       }
     }
     await this.queue.drain();

@@ -1,6 +1,42 @@
+import type { ChatEvent, ChatEventCode } from '@switchboard/protocol';
 import type { ServiceRepositories } from './store/index.js';
 import type { ChatRecord } from './store/chats.js';
 import type { Notifier } from './notify.js';
+
+type Params = Readonly<Record<string, string>>;
+
+/**
+ * The English text of each system line, stored as the message body: what clients that do not know
+ * an event code show, and what transcript search matches. Clients render `event` in their own
+ * language with the same wording in English.
+ */
+const ENGLISH: Record<ChatEventCode, (p: Params) => string> = {
+  agent_joined: (p) => `${p.agent ?? 'An agent'} joined the chat.`,
+  agent_unavailable: (p) => `${p.agent ?? 'The agent'} is no longer available. Connecting you to another agent…`,
+  agent_left: (p) => `${p.agent ?? 'The agent'} left the chat.`,
+  agent_left_off_duty: (p) => `${p.agent ?? 'The agent'} left the chat (off duty).`,
+  agent_invited: (p) => `${p.agent ?? 'An agent'} invited ${p.colleague ?? 'a colleague'}.`,
+  help_requested: (p) => `${p.agent ?? 'An agent'} asked ${p.colleague ?? 'a colleague'} for help.`,
+  transferred_agent: (p) => `Transferred to ${p.agent ?? 'another agent'}.`,
+  transferred_department: (p) => `Transferred to ${p.department ?? 'another department'}.`,
+  chat_closed_by_visitor: () => 'The visitor ended the chat.',
+  chat_closed_by_agent: (p) => `${p.agent ?? 'The agent'} ended the chat.`,
+  chat_closed_abandoned: () => 'The chat was closed: the visitor left.',
+  chat_closed_missed: () => 'The visitor left before an agent was free.',
+  visitor_left: () => 'The visitor left the page.',
+  visitor_returned: () => 'The visitor is back.',
+};
+
+/** A system line's event; params whose value is unknown (null/undefined) are left out. */
+export function chatEvent(code: ChatEventCode, params: Readonly<Record<string, string | null | undefined>> = {}): ChatEvent {
+  const kept: Record<string, string> = {};
+  for (const [key, value] of Object.entries(params)) if (value != null) kept[key] = value;
+  return { code, params: kept };
+}
+
+export function englishLine(event: ChatEvent): string {
+  return ENGLISH[event.code](event.params);
+}
 
 /** System lines in a chat, stored like any message (they get a sequence number) and then announced. */
 export class SystemLines {
@@ -11,9 +47,9 @@ export class SystemLines {
   ) {}
 
   /** `visible`: false for lines only agents see (invites, "visitor left"). */
-  async post(chat: ChatRecord, body: string, visible: boolean): Promise<void> {
+  async post(chat: ChatRecord, event: ChatEvent, visible: boolean): Promise<void> {
     const outcome = await this.repos.messages.append(
-      { chatId: chat.id, author: 'system', agentId: null, authorName: null, senderKey: null, clientId: null, body, visible },
+      { chatId: chat.id, author: 'system', agentId: null, authorName: null, senderKey: null, clientId: null, body: englishLine(event), event, visible },
       this.now(),
       { allowClosed: true },
     );

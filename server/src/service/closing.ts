@@ -1,7 +1,8 @@
+import type { ChatEvent } from '@switchboard/protocol';
 import { errors } from '../errors.js';
 import type { ServiceRepositories } from './store/index.js';
 import type { ClosedBy } from './store/chats.js';
-import type { SystemLines } from './announce.js';
+import { chatEvent, type SystemLines } from './announce.js';
 import type { Notifier } from './notify.js';
 import type { ChatQueue } from './queue.js';
 import type { Relay } from './relay.js';
@@ -20,7 +21,7 @@ export class ChatClosing {
   async byVisitor(visitorId: string): Promise<void> {
     const chat = await this.repos.chats.openForVisitor(visitorId);
     if (!chat) throw errors.notFound('Chat');
-    await this.close(chat.id, 'visitor', 'The visitor ended the chat.');
+    await this.close(chat.id, 'visitor', chatEvent('chat_closed_by_visitor'));
   }
 
   /**
@@ -33,22 +34,22 @@ export class ChatClosing {
       if (!(await this.repos.chats.uninvite(chatId, agentId))) throw errors.notFound('Chat');
       this.notify.removed([agentId], chatId, 'left');
       const fresh = await this.notify.chat(chatId);
-      if (fresh) await this.lines.post(fresh, `${agentName} left the chat.`, false);
+      if (fresh) await this.lines.post(fresh, chatEvent('agent_left', { agent: agentName }), false);
       return;
     }
-    await this.close(chatId, 'agent', `${agentName} ended the chat.`);
+    await this.close(chatId, 'agent', chatEvent('chat_closed_by_agent', { agent: agentName }));
   }
 
   /** Sweeper: chats whose visitor has been gone for `abandonMs` end, so the agent's seat is free again. */
   async sweepAbandoned(abandonMs: number): Promise<void> {
     if (abandonMs <= 0) return;
     for (const chat of await this.repos.chats.abandoned(this.now() - abandonMs, 100)) {
-      await this.close(chat.id, 'system', 'The chat was closed: the visitor left.');
+      await this.close(chat.id, 'system', chatEvent('chat_closed_abandoned'));
     }
   }
 
-  /** Closes the chat and tells everyone; false when it was already closed. */
-  async close(chatId: string, by: ClosedBy, line: string): Promise<boolean> {
+  /** Closes the chat and tells everyone (`line`: the system line saying so); false when it was already closed. */
+  async close(chatId: string, by: ClosedBy, line: ChatEvent): Promise<boolean> {
     const before = await this.repos.chats.close(chatId, by, this.now());
     if (!before) return false;
     const fresh = await this.notify.chat(chatId);

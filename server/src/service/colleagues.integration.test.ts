@@ -25,7 +25,8 @@ describe.each(TEST_STORES)('colleagues helping on %s', (store) => {
     expect(await a.socket.waitFor('visitor.chat.removed', (frame) => frame.chatId === chatId)).toMatchObject({ reason: 'transferred' });
     await kit.assignedTo(b, 'Moved');
     await visitor.waitFor('v.chat', (frame) => frame.chat.agentName === `User ${b.user.username}`);
-    await visitor.waitFor('v.message', (frame) => frame.message.author === 'system' && frame.message.body.includes('Transferred'));
+    const transferred = await visitor.waitFor('v.message', (frame) => frame.message.author === 'system' && frame.message.body.includes('Transferred'));
+    expect(transferred.message).toMatchObject({ body: `Transferred to User ${b.user.username}.`, event: { code: 'transferred_agent', params: { agent: `User ${b.user.username}` } } });
     const history = await server.api<ChatHistoryResponse>(b.user, 'GET', `/api/service/chats/${chatId}/messages`);
     expect(history.body.messages.map((message) => message.body)).toContain('need billing help');
     // The old agent can no longer write in it.
@@ -89,6 +90,8 @@ describe.each(TEST_STORES)('colleagues helping on %s', (store) => {
     b.socket.send({ type: 'visitor.close', ref: 'leave', chatId });
     await b.socket.next('ok', (frame) => frame.ref === 'leave');
     expect(await b.socket.waitFor('visitor.chat.removed', (frame) => frame.chatId === chatId)).toMatchObject({ reason: 'left' });
+    const leftLine = await a.socket.waitFor('visitor.message', (frame) => frame.message.chatId === chatId && frame.message.event?.code === 'agent_left');
+    expect(leftLine.message).toMatchObject({ body: `User ${b.user.username} left the chat.`, event: { params: { agent: `User ${b.user.username}` } } });
     expect((await kit.service.repos.chats.find(chatId))?.status).toBe('assigned');
   });
 

@@ -1,6 +1,6 @@
 import type { ServiceRepositories } from './store/index.js';
 import type { ChatRecord } from './store/chats.js';
-import type { SystemLines } from './announce.js';
+import { chatEvent, type SystemLines } from './announce.js';
 import type { ChatRouter } from './chatRouter.js';
 import type { Notifier } from './notify.js';
 
@@ -44,7 +44,7 @@ export class ChatQueue {
   async assigned(chat: ChatRecord, agentId: string): Promise<void> {
     const agent = await this.repos.agents.find(agentId);
     const fresh = await this.notify.chat(chat.id);
-    if (fresh) await this.lines.post(fresh, `${agent?.displayName ?? 'An agent'} joined the chat.`, true);
+    if (fresh) await this.lines.post(fresh, chatEvent('agent_joined', { agent: agent?.displayName }), true);
   }
 
   private async drainOnce(): Promise<void> {

@@ -1,7 +1,7 @@
 import type { AgentCommand } from '../bus/events.js';
 import { AppError, errors } from '../errors.js';
 import type { ServiceRepositories } from './store/index.js';
-import type { SystemLines } from './announce.js';
+import { chatEvent, type SystemLines } from './announce.js';
 import type { ChatRouter } from './chatRouter.js';
 import type { Notifier } from './notify.js';
 import type { ChatQueue } from './queue.js';
@@ -40,7 +40,7 @@ export class Transfers {
       if (!moved) throw errors.conflict(`${target.displayName} cannot take another chat right now.`);
       if (holder) this.notify.removed([holder], chatId, 'transferred');
       const fresh = await this.notify.chat(chatId);
-      if (fresh) await this.lines.post(fresh, `Transferred to ${target.displayName}.`, true);
+      if (fresh) await this.lines.post(fresh, chatEvent('transferred_agent', { agent: target.displayName }), true);
       if (holder) await this.queue.drain();
       return;
     }
@@ -54,7 +54,7 @@ export class Transfers {
       throw errors.conflict('The chat changed meanwhile; try again.');
     }
     const queued = await this.repos.chats.find(chatId);
-    if (queued) await this.lines.post(queued, `Transferred to ${department.name}.`, true);
+    if (queued) await this.lines.post(queued, chatEvent('transferred_department', { department: department.name }), true);
     // Someone else in the department first; the queue takes over if nobody has room.
     const next = queued ? await this.router.assign(queued, { exclude: holder ? [holder] : [] }) : undefined;
     if (next && queued) await this.queue.assigned(queued, next);
@@ -69,7 +69,7 @@ export class Transfers {
     if (!colleague || colleague.dutyStatus === 'off') throw new AppError('conflict', `${colleague?.displayName ?? 'That colleague'} is not on customer-service duty.`);
     if (!(await this.repos.chats.invite(chatId, colleagueId, this.now()))) throw errors.conflict(`${colleague.displayName} is already in the chat.`);
     const fresh = await this.notify.chat(chatId, [colleagueId]);
-    if (fresh) await this.lines.post(fresh, `${agentName} invited ${colleague.displayName}.`, false);
+    if (fresh) await this.lines.post(fresh, chatEvent('agent_invited', { agent: agentName, colleague: colleague.displayName }), false);
   }
 
   /** Sweeper: chats whose assignee let the reply time run out go to the next agent by the rule. */

@@ -103,6 +103,7 @@ export function visitorMessage(message: StoredChatMessage): ChatMessage {
     authorName: message.authorName,
     clientId: message.author === 'visitor' ? message.clientId : null,
     body: message.body,
+    ...(message.event ? { event: message.event } : {}),
     createdAt: message.createdAt,
   };
 }

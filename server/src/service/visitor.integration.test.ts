@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { LIMITS, newClientId, VISITOR_PROTOCOL_VERSION } from '@switchboard/protocol';
+import { LIMITS, newClientId, VISITOR_PROTOCOL_VERSION, type ChatHistoryResponse } from '@switchboard/protocol';
 import { serviceKit } from '../test/serviceKit.js';
 import { startTestServer, TEST_STORES, type TestServer } from '../test/testServer.js';
 import { TestVisitor } from '../test/testVisitor.js';
@@ -65,6 +65,9 @@ describe.each(TEST_STORES)('visitors on %s', (store) => {
     const agent = await kit.agent();
     const { visitor, chat } = await kit.visitorChat('Closer');
     await kit.assignedTo(agent, 'Closer');
+    // System lines say what happened as a code with params (localized by each client) and in English.
+    const joined = await visitor.waitFor('v.message', (frame) => frame.message.author === 'system' && frame.message.event?.code === 'agent_joined');
+    expect(joined.message).toMatchObject({ body: `User ${agent.user.username} joined the chat.`, event: { code: 'agent_joined', params: { agent: `User ${agent.user.username}` } } });
     // Starting again while a chat is open returns the open chat.
     const again = visitor.next('v.chat');
     await visitor.request({ type: 'v.start', name: 'Closer' });
@@ -73,8 +76,16 @@ describe.each(TEST_STORES)('visitors on %s', (store) => {
     expect(await visitor.request({ type: 'v.close' })).toMatchObject({ type: 'v.ok' });
     const closed = await agent.socket.waitFor('visitor.chat', (frame) => frame.chat.id === chat.id && frame.chat.status === 'closed');
     expect(closed.chat).toMatchObject({ closedBy: 'visitor', assigneeId: agent.user.id });
-    await agent.socket.waitFor('visitor.message', (frame) => frame.message.chatId === chat.id && frame.message.author === 'system');
+    const ended = await agent.socket.waitFor('visitor.message', (frame) => frame.message.chatId === chat.id && frame.message.author === 'system' && frame.message.event?.code !== 'agent_joined');
+    expect(ended.message).toMatchObject({ body: 'The visitor ended the chat.', event: { code: 'chat_closed_by_visitor', params: {} } });
     expect((await kit.service.repos.agents.find(agent.user.id))?.activeChats).toBe(0);
+    // Stored with the line: the history (and a reload of the widget) has the same events.
+    const history = await server.api<ChatHistoryResponse>(agent.user, 'GET', `/api/service/chats/${chat.id}/messages`);
+    expect(history.body.messages.filter((message) => message.author === 'system').map((message) => message.event)).toEqual([
+      { code: 'agent_joined', params: { agent: `User ${agent.user.username}` } },
+      { code: 'chat_closed_by_visitor', params: {} },
+    ]);
+    expect(history.body.messages.find((message) => message.author === 'visitor')?.event).toBeUndefined();
 
     const reloaded = await server.visitor({ token: visitor.token ?? '' });
     expect(reloaded.received('v.welcome')[0]?.chat).toBeNull();
@@ -228,17 +239,22 @@ describe.each(TEST_STORES)('visitors on %s', (store) => {
     await back.close();
     const left = await agent.socket.waitFor('visitor.chat', (frame) => frame.chat.id === chat.id && !frame.chat.visitor.online);
     expect(left.chat.status).toBe('assigned');
-    await agent.socket.waitFor('visitor.message', (frame) => frame.message.chatId === chat.id && frame.message.body === 'The visitor left the page.');
+    const leftLine = await agent.socket.waitFor('visitor.message', (frame) => frame.message.chatId === chat.id && frame.message.body === 'The visitor left the page.');
+    expect(leftLine.message.event).toEqual({ code: 'visitor_left', params: {} });
 
     // And back later: the open chat continues, the agent sees them online again.
     const later = await server.visitor({ token });
     expect(later.received('v.welcome')[0]?.chat?.id).toBe(chat.id);
     await agent.socket.waitFor('visitor.chat', (frame) => frame.chat.id === chat.id && frame.chat.visitor.online);
+    const backLine = await agent.socket.waitFor('visitor.message', (frame) => frame.message.chatId === chat.id && frame.message.event?.code === 'visitor_returned');
+    expect(backLine.message.body).toBe('The visitor is back.');
 
     // Gone for longer than SWITCHBOARD_CHAT_ABANDON_MS: the chat ends and the agent's seat is free.
     await later.close();
     const ended = await agent.socket.waitFor('visitor.chat', (frame) => frame.chat.id === chat.id && frame.chat.status === 'closed', 8000);
     expect(ended.chat.closedBy).toBe('system');
+    const closedLine = await agent.socket.waitFor('visitor.message', (frame) => frame.message.chatId === chat.id && frame.message.event?.code === 'chat_closed_abandoned');
+    expect(closedLine.message).toMatchObject({ body: 'The chat was closed: the visitor left.', event: { params: {} } });
     expect((await kit.service.repos.agents.find(agent.user.id))?.activeChats).toBe(0);
   });
 

@@ -4,7 +4,7 @@ import { AppError, errors } from '../errors.js';
 import type { ServiceRepositories } from './store/index.js';
 import { isUniqueViolation } from './store/util.js';
 import type { VisitorRecord } from './store/visitors.js';
-import type { SystemLines } from './announce.js';
+import { chatEvent, type SystemLines } from './announce.js';
 import type { ChatClosing } from './closing.js';
 import type { Notifier } from './notify.js';
 import type { ChatQueue } from './queue.js';
@@ -206,11 +206,11 @@ export class VisitorSessions {
       if (!chat) continue;
       if (chat.status === 'queued') {
         // Nobody ever answered: the chat ends as missed.
-        await this.closing.close(chat.id, 'system', 'The visitor left before an agent was free.');
+        await this.closing.close(chat.id, 'system', chatEvent('chat_closed_missed'));
         continue;
       }
       const fresh = await this.notify.chat(chat);
-      if (fresh) await this.lines.post(fresh, 'The visitor left the page.', false);
+      if (fresh) await this.lines.post(fresh, chatEvent('visitor_left'), false);
     }
   }
 
@@ -224,6 +224,6 @@ export class VisitorSessions {
     const chat = await this.repos.chats.openForVisitor(visitorId);
     if (!chat) return;
     const fresh = await this.notify.chat(chat);
-    if (fresh) await this.lines.post(fresh, 'The visitor is back.', false);
+    if (fresh) await this.lines.post(fresh, chatEvent('visitor_returned'), false);
   }
 }

@@ -69,7 +69,7 @@ export function serviceKit(server: TestServer) {
   /** Between tests: everyone off duty and every open chat closed, so tests do not see each other's chats. */
   async function reset(): Promise<void> {
     for (const row of await service.repos.agents.list()) if (row.dutyStatus !== 'off') await service.duty.gone(row.userId, 'agent');
-    for (const chat of await service.repos.chats.queued(1000)) await service.closing.close(chat.id, 'system', 'Test reset.');
+    for (const chat of await service.repos.chats.queued(1000)) await service.closing.close(chat.id, 'system', { code: 'chat_closed_missed', params: {} });
     await service.admin.updateSettings({ routingRule: 'round_robin', replyTimeoutSeconds: 0 });
   }
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Selectable } from 'kysely';
-import type { ChatAuthor, ChatMessage } from '@switchboard/protocol';
+import { ChatEvent, type ChatAuthor, type ChatMessage } from '@switchboard/protocol';
 import type { CsChatMessagesTable, ServiceDb } from './schema.js';
 import { isUniqueViolation } from './util.js';
 
@@ -18,6 +18,8 @@ export interface NewChatMessage {
   senderKey: string | null;
   clientId: string | null;
   body: string;
+  /** System lines: what happened (stored as JSON), for clients to render in their own language. */
+  event?: ChatEvent | null;
   visible: boolean;
 }
 
@@ -68,6 +70,7 @@ export function createChatMessageRepository(db: ServiceDb): ChatMessageRepositor
         sender_key: message.senderKey,
         client_id: message.clientId,
         body: message.body,
+        event: message.event ? JSON.stringify(message.event) : null,
         visible: message.visible ? 1 : 0,
         created_at: now,
       };
@@ -118,7 +121,19 @@ export function toChatMessage(row: Selectable<CsChatMessagesTable>): StoredChatM
     authorName: row.author_name,
     clientId: row.client_id,
     body: row.body,
+    ...eventOf(row.event),
     createdAt: Number(row.created_at),
     visible: row.visible === 1,
   };
+}
+
+/** The stored event, when there is one this version understands (else the body alone is shown). */
+function eventOf(json: string | null): { event?: ChatEvent } {
+  if (!json) return {};
+  try {
+    const parsed = ChatEvent.safeParse(JSON.parse(json));
+    return parsed.success ? { event: parsed.data } : {};
+  } catch {
+    return {};
+  }
 }

@@ -112,6 +112,8 @@ export interface CsChatMessagesTable {
   sender_key: string | null;
   client_id: string | null;
   body: string;
+  /** JSON of a system line's ChatEvent (migration 004); null for everything else. */
+  event: string | null;
   visible: number;
   created_at: number;
 }

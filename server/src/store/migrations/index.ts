@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import * as im from './001_im.js';
 import * as service from './002_service.js';
 import * as servicePresence from './003_service_presence.js';
+import * as chatMessageEvent from './004_chat_message_event.js';
 
 /**
  * Every migration, in order. Names sort lexically; never rename or edit one that has shipped —
@@ -11,4 +12,5 @@ export const migrations: Record<string, Migration> = {
   '001_im': im,
   '002_service': service,
   '003_service_presence': servicePresence,
+  '004_chat_message_event': chatMessageEvent,
 };

@@ -4,6 +4,7 @@ import { AskColleagueRequest, ChatHistoryQuery, EntityId, newClientId, Transcrip
 import { errors } from '../../../errors.js';
 import type { ImServer } from '../../../im/index.js';
 import type { ServiceSystem } from '../../../service/index.js';
+import { chatEvent } from '../../../service/announce.js';
 import { authOf, type Guards } from '../session.js';
 import { validate } from '../validate.js';
 
@@ -65,7 +66,7 @@ export function serviceRoutes(app: FastifyInstance, service: ServiceSystem, im: 
     const conversation = await im.conversations.openDirect(asker.id, body.userId);
     const { message } = await im.sender.send({ conversationId: conversation.id, senderId: asker.id, clientId: newClientId(), kind: 'text', body: text });
     const colleague = await im.repos.users.findById(body.userId);
-    await service.lines.post(chat, `${asker.displayName} asked ${colleague?.displayName ?? 'a colleague'} for help.`, false);
+    await service.lines.post(chat, chatEvent('help_requested', { agent: asker.displayName, colleague: colleague?.displayName }), false);
     return { conversationId: conversation.id, messageId: message.id };
   });
 }
