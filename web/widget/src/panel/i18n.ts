@@ -1,4 +1,5 @@
 import { format, type Lang } from '../shared/lang.js';
+import type { ChatMessage } from '../shared/protocol.js';
 
 /*
  * The chat panel's strings. English is the reference dictionary: its keys are the type every
@@ -60,6 +61,22 @@ const en = {
   'offline.thanksTitle': 'Thank you!',
   'offline.thanks': 'We have received your message and will reply to {email} as soon as we can.',
   'offline.again': 'Send another message',
+
+  // System lines (ChatMessage.event). English matches the server's body word for word.
+  'event.agent_joined': '{agent} joined the chat.',
+  'event.agent_unavailable': '{agent} is no longer available. Connecting you to another agent…',
+  'event.agent_left': '{agent} left the chat.',
+  'event.agent_left_off_duty': '{agent} left the chat (off duty).',
+  'event.agent_invited': '{agent} invited {colleague}.',
+  'event.help_requested': '{agent} asked {colleague} for help.',
+  'event.transferred_agent': 'Transferred to {agent}.',
+  'event.transferred_department': 'Transferred to {department}.',
+  'event.chat_closed_by_visitor': 'The visitor ended the chat.',
+  'event.chat_closed_by_agent': '{agent} ended the chat.',
+  'event.chat_closed_abandoned': 'The chat was closed: the visitor left.',
+  'event.chat_closed_missed': 'The visitor left before an agent was free.',
+  'event.visitor_left': 'The visitor left the page.',
+  'event.visitor_returned': 'The visitor is back.',
 
   'error.generic': 'Something went wrong. Please try again.',
   'error.rateLimited': 'You are sending messages too quickly. Please wait a moment.',
@@ -129,6 +146,21 @@ const zhCN: Messages = {
   'offline.thanks': '我们已收到您的留言，会尽快回复至 {email}。',
   'offline.again': '再留一条言',
 
+  'event.agent_joined': '{agent} 已加入对话。',
+  'event.agent_unavailable': '{agent} 暂时无法继续服务，正在为您转接其他客服…',
+  'event.agent_left': '{agent} 已离开对话。',
+  'event.agent_left_off_duty': '{agent} 已下线，离开了对话。',
+  'event.agent_invited': '{agent} 邀请了 {colleague}。',
+  'event.help_requested': '{agent} 向 {colleague} 请求了协助。',
+  'event.transferred_agent': '已为您转接给 {agent}。',
+  'event.transferred_department': '已为您转接至 {department}。',
+  'event.chat_closed_by_visitor': '您已结束对话。',
+  'event.chat_closed_by_agent': '{agent} 已结束对话。',
+  'event.chat_closed_abandoned': '您已离开，对话已关闭。',
+  'event.chat_closed_missed': '您在客服接入前离开了。',
+  'event.visitor_left': '您已离开页面。',
+  'event.visitor_returned': '您已回来。',
+
   'error.generic': '出了点问题，请重试。',
   'error.rateLimited': '发送过于频繁，请稍后再试。',
   'error.forbidden': '此网站未开通在线客服。',
@@ -145,4 +177,16 @@ export type Translate = (key: MessageKey, values?: Record<string, string | numbe
 export function translator(lang: Lang): Translate {
   const messages = PANEL_MESSAGES[lang];
   return (key, values) => (values ? format(messages[key], values) : messages[key]);
+}
+
+/**
+ * A system line in the visitor's language: from its event (code and params, the params plain
+ * names), else — a line from before events, or a code this widget does not know — its English body.
+ */
+export function systemText(message: ChatMessage, t: Translate): string {
+  const event = message.event;
+  if (!event) return message.body;
+  const key = `event.${event.code}` as const;
+  if (!(key in en)) return message.body;
+  return t(key, { agent: t('chat.agent'), ...event.params });
 }

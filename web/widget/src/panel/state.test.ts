@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ServerFrameOf } from '../shared/protocol.js';
+import type { ChatMessage, ServerFrameOf } from '../shared/protocol.js';
 import { CONFIG, chat, message } from '../test/fixtures.js';
 import { translator } from './i18n.js';
 import { Outbox } from './outbox.js';
@@ -54,6 +54,31 @@ describe('ChatModel', () => {
     ]);
     expect(model.phase).toBe('closed');
     expect(model.chatOpen).toBe(false);
+  });
+
+  it('renders system lines from their event in the visitor’s language; without a known event, the body', () => {
+    const model = new ChatModel();
+    const system = (seq: number, body: string, event?: ChatMessage['event']) => message(seq, { author: 'system', authorName: null, body, ...(event === undefined ? {} : { event }) });
+    model.welcome(welcome({ chat: chat(), messages: [] }));
+    model.message(system(1, 'Alice joined the chat.', { code: 'agent_joined', params: { agent: 'Alice <b>' } }));
+    model.message(system(2, 'Transferred to Billing.', { code: 'transferred_department', params: { department: 'Billing' } }));
+    model.message(system(3, 'An old line without an event.'));
+    model.message(system(4, 'An agent joined the chat.', { code: 'agent_joined', params: {} }));
+    model.message(system(5, 'Something new.', { code: 'from_a_newer_server' as NonNullable<ChatMessage['event']>['code'], params: {} }));
+    model.message(system(6, 'The visitor ended the chat.', null));
+    model.message(system(7, 'The visitor ended the chat.', { code: 'chat_closed_by_visitor', params: {} }));
+    const texts = (lang: 'en' | 'zh-CN') => model.timeline(translator(lang)).map((item) => item.text);
+    expect(texts('zh-CN')).toEqual([
+      'Alice <b> 已加入对话。',
+      '已为您转接至 Billing。',
+      'An old line without an event.',
+      '客服 已加入对话。',
+      'Something new.',
+      'The visitor ended the chat.',
+      '您已结束对话。',
+    ]);
+    // English reads exactly like the server's body.
+    expect(texts('en')).toEqual(['Alice <b> joined the chat.', 'Transferred to Billing.', 'An old line without an event.', 'Agent joined the chat.', 'Something new.', 'The visitor ended the chat.', 'The visitor ended the chat.']);
   });
 
   it('a new chat replaces the old transcript', () => {

@@ -1,5 +1,5 @@
 import type { ChatMessage, ServerFrameOf, VisitorChatView, WidgetConfig } from '../shared/protocol.js';
-import type { Translate } from './i18n.js';
+import { systemText, type Translate } from './i18n.js';
 import { Outbox } from './outbox.js';
 
 /*
@@ -182,7 +182,7 @@ export class ChatModel {
         // Keyed by client id when there is one, so a pending bubble becomes the sent one in place.
         key: message.clientId ? `c:${message.clientId}` : message.id,
         author: message.author,
-        text: message.body,
+        text: message.author === 'system' ? systemText(message, t) : message.body,
         name: message.author === 'agent' ? message.authorName || t('chat.agent') : null,
         time: message.createdAt,
         status: 'sent',
