@@ -8,7 +8,7 @@ import { visitorLabel } from '../../state/serviceSelectors.js';
 import { useAppState } from '../../state/StoreProvider.js';
 import { Avatar } from '../common/Avatar.js';
 import { Icon } from '../common/Icon.js';
-import { oneLine, visitorAvatarName } from './visitorText.js';
+import { messageText, oneLine, visitorAvatarName } from './visitorText.js';
 
 const PAGE = 30;
 
@@ -124,7 +124,7 @@ export function TranscriptsPane() {
                           {chat.visitor.email ? <span className="transcript-email">{chat.visitor.email}</span> : null}
                           <time dateTime={new Date(chat.createdAt).toISOString()}>{format.full(chat.createdAt)}</time>
                         </span>
-                        <span className="transcript-preview">{chat.lastMessage ? oneLine(chat.lastMessage.body, 160) : t('conversation.noMessages')}</span>
+                        <span className="transcript-preview">{chat.lastMessage ? oneLine(messageText(chat.lastMessage, t), 160) : t('conversation.noMessages')}</span>
                         <span className="transcript-meta">
                           <span className={`visitor-tag visitor-tag-${chat.status}`}>{t(`visitors.status.${chat.status}`)}</span>
                           {assignee ? <span>{t('transcripts.with', { name: assignee })}</span> : null}

@@ -6,7 +6,7 @@ import { describeUserAgent } from '../../lib/userAgent.js';
 import { useServiceActions } from '../../net/agentDesk.js';
 import { useAppState } from '../../state/StoreProvider.js';
 import { Icon, type IconName } from '../common/Icon.js';
-import { oneLine } from './visitorText.js';
+import { messageText, oneLine } from './visitorText.js';
 
 /** A URL the visitor's browser reported, as text; a link only when it is http(s) (never javascript: and the like). */
 export function UrlText({ url }: { url: string }) {
@@ -142,7 +142,7 @@ export function VisitorInfoPanel({ chat, id }: { chat: ChatSummary; id: string }
                     <time dateTime={new Date(other.createdAt).toISOString()}>{format.full(other.createdAt)}</time>
                     <span className={`visitor-tag visitor-tag-${other.status}`}>{t(`visitors.status.${other.status}`)}</span>
                   </span>
-                  <span className="earlier-preview">{other.lastMessage ? oneLine(other.lastMessage.body, 90) : t('conversation.noMessages')}</span>
+                  <span className="earlier-preview">{other.lastMessage ? oneLine(messageText(other.lastMessage, t), 90) : t('conversation.noMessages')}</span>
                 </a>
               </li>
             ))}

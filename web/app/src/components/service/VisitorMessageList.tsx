@@ -10,7 +10,7 @@ import { Avatar } from '../common/Avatar.js';
 import { Icon } from '../common/Icon.js';
 import { MessageText } from '../chat/MessageText.js';
 import { DaySeparator } from '../chat/MessageRow.js';
-import { authorOf, visitorAvatarName } from './visitorText.js';
+import { authorOf, messageText, visitorAvatarName } from './visitorText.js';
 
 const STICK_PX = 80;
 const LOAD_OLDER_PX = 400;
@@ -40,7 +40,7 @@ const VisitorMessageRow = memo(function VisitorMessageRow({ message, prev, chat,
       <>
         {separator}
         <li className="message-system visitor-system" data-testid="visitor-message" data-author="system" data-seq={message.seq} tabIndex={-1}>
-          <span>{message.body}</span> {time}
+          <span>{messageText(message, t)}</span> {time}
         </li>
       </>
     );

@@ -1,10 +1,24 @@
 import type { ChatMessage, ChatSummary, User, VisitorInfo } from '@switchboard/protocol';
+import { en } from '../../i18n/en.js';
 import type { Translate } from '../../i18n/translate.js';
 import { visitorLabel } from '../../state/serviceSelectors.js';
 
 /** One line of text (previews, notifications). */
 export function oneLine(text: string, max = 140): string {
   return text.replace(/\s+/g, ' ').trim().slice(0, max);
+}
+
+/**
+ * What a message says, in the agent's language: a system line from its event (code and params, the
+ * params plain names), else — a line from before events, or a code this client does not know — its
+ * English body; every other message its body.
+ */
+export function messageText(message: ChatMessage, t: Translate): string {
+  const event = message.author === 'system' ? message.event : null;
+  if (!event) return message.body;
+  const key = `visitor.event.${event.code}` as const;
+  if (!(key in en)) return message.body;
+  return t(key, { agent: t('visitor.agent'), ...event.params });
 }
 
 /** Who wrote a visitor-chat message, as the agent sees it. */
@@ -35,7 +49,7 @@ export function visitorPreview(chat: ChatSummary, messages: readonly ChatMessage
     }
   }
   if (!message) return chat.status === 'queued' ? t('visitors.waiting') : t('conversation.noMessages');
-  const text = oneLine(message.body);
+  const text = oneLine(messageText(message, t));
   switch (message.author) {
     case 'visitor':
     case 'system':
