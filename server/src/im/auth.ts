@@ -44,7 +44,8 @@ export class AuthService {
     const valid = user ? await verifyPassword(user.passwordHash, password) : await verifyPassword(await decoyPasswordHash(), password);
     if (!user || !valid || user.disabled) {
       this.throttle.recordFailure(name, now);
-      await this.repos.audit.record({ actorId: user?.id ?? null, action: 'login.failed', target: name, ip: meta.ip }, now);
+      // Only a real username is recorded: people type passwords into the username field.
+      await this.repos.audit.record({ actorId: user?.id ?? null, action: 'login.failed', target: user?.username ?? null, detail: user ? undefined : { unknownUser: true }, ip: meta.ip }, now);
       throw new AppError('invalid_credentials', 'Wrong username or password.');
     }
     this.throttle.recordSuccess(name);
