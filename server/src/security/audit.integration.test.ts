@@ -60,10 +60,13 @@ describe.each(TEST_STORES)('audit log on %s', (store) => {
         { changed: ['disabled'], passwordReset: false },
       ]),
     );
-    // An unknown username is recorded as a failed login too (spraying shows up).
-    await server.api(undefined, 'POST', '/api/auth/login', { username: 'ghost.user', password: 'ghost-password-1' });
+    // An unknown username is recorded as a failed login too (spraying shows up), but not the name
+    // itself: people type their password into the username field.
+    await server.api(undefined, 'POST', '/api/auth/login', { username: 'Typed-My-Password-1', password: 'ghost-password-1' });
     secrets.push('ghost-password-1');
-    expect((await entries()).some((entry) => entry.action === 'login.failed' && entry.target === 'ghost.user' && entry.actorId === null)).toBe(true);
+    const unknown = (await entries()).filter((entry) => entry.action === 'login.failed' && entry.actorId === null);
+    expect(unknown.length).toBeGreaterThan(0);
+    expect(JSON.stringify(await entries()).toLowerCase()).not.toContain('typed-my-password-1');
   });
 
   it('never contains a password or a session token, in the API answer or in the table itself', async () => {
