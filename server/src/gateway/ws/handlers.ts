@@ -14,6 +14,10 @@ export type ImFrameType = Exclude<ClientFrame['type'], AgentFrameType>;
 
 /** What each client frame does: a thin call into the IM server's commands. */
 export function createFrameHandler(im: ImServer, registry: ConnectionRegistry, agent: AgentGateway): FrameHandler {
+  // Every welcome lists everyone's presence. After a restart thousands of hellos arrive at once;
+  // they share one read of the user table (at most half a second old) instead of each reading all
+  // of it, which queued them past the pool's timeout into a retry spiral (docs/reliability.md).
+  const userDirectory = sharedRecent(() => im.repos.users.list(), 500);
   const imHandlers: Handlers<ImFrameType> = {
     async hello(connection, frame) {
       if (frame.protocol !== PROTOCOL_VERSION) {
@@ -28,7 +32,7 @@ export function createFrameHandler(im: ImServer, registry: ConnectionRegistry, a
       registry.add(connection);
       im.presence.connect(connection.userId, connection.id);
       const user = connection.auth.user;
-      const [conversations, users] = await Promise.all([im.conversations.list(user.id), im.repos.users.list()]);
+      const [conversations, users] = await Promise.all([im.conversations.list(user.id), userDirectory()]);
       connection.send({
         type: 'welcome',
         ...(frame.ref ? { ref: frame.ref } : {}),
@@ -95,4 +99,21 @@ export function createFrameHandler(im: ImServer, registry: ConnectionRegistry, a
   };
   const handlers: Handlers<ClientFrame['type']> = { ...imHandlers, ...agent.handlers };
   return (connection, frame) => (handlers[frame.type] as (connection: Connection, frame: ClientFrame) => Promise<void>)(connection, frame);
+}
+
+/** Calls `load` at most once per `maxAgeMs`; callers in between share that call. A failed call is not reused. */
+function sharedRecent<T>(load: () => Promise<T>, maxAgeMs: number): () => Promise<T> {
+  let current: Promise<T> | undefined;
+  let startedAt = 0;
+  return () => {
+    if (!current || Date.now() - startedAt > maxAgeMs) {
+      const loading = load();
+      current = loading;
+      startedAt = Date.now();
+      loading.catch(() => {
+        if (current === loading) current = undefined;
+      });
+    }
+    return current;
+  };
 }
