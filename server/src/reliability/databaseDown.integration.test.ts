@@ -145,7 +145,9 @@ describe('fault 2: database unavailable', () => {
   it.runIf(PG_ONLY)('postgres flapping under load: cuts and lost commit answers at random moments', async () => {
     const random = faultRandom();
     const { database, users, conversations, proxy, server } = await proxiedServer('flap', 4, [[0, 1, 2, 3], [0, 1], [2, 3]]);
-    const clients = users.map((user) => clientOptions(server, user, { random: () => random.next(), window: 32 }));
+    // After a double fault (a second outage just after the first recovery) a message may come
+    // live after newer ones; that is counted, and the holdings check still demands every message.
+    const clients = users.map((user) => clientOptions(server, user, { random: () => random.next(), window: 32, tolerateLate: true }));
     cleanup.add('stop clients', () => clients.forEach((client) => client.stop()));
     clients.forEach((client) => client.start());
     await waitUntil(() => clients.every((client) => client.ready), 10_000, () => 'clients did not connect');
@@ -186,7 +188,8 @@ describe('fault 2: database unavailable', () => {
       () => 'members did not catch up',
     ).catch(() => {});
     expect(server.crashes).toEqual([]);
-    const { verdict, line } = await finish(database, server, conversations, clients, 'db-down postgres flapping', { seed: random.seed, cuts, lostAnswers });
+    const late = clients.reduce((sum, client) => sum + client.lateDeliveries, 0);
+    const { verdict, line } = await finish(database, server, conversations, clients, 'db-down postgres flapping', { seed: random.seed, cuts, lostAnswers, late });
     expect([...clients.flatMap((client) => client.anomalies), ...verdict.details], line).toEqual([]);
     expect(verdict.acked).toBeGreaterThan(100);
     expect(verdict).toMatchObject({ lost: 0, duplicated: 0, gaps: 0, unacked: 0, undelivered: 0, stray: 0 });

@@ -15,15 +15,15 @@ import { recordSummary, summaryOf, verdictLine, verify } from './verify.js';
  * (live or by catch-up from its last seq), each stored once.
  */
 
-const CLIENTS = Number(process.env.SWITCHBOARD_STORM_CLIENTS ?? (SOAK ? 2000 : 1000));
+const CLIENTS = Number(process.env.SWITCHBOARD_STORM_CLIENTS ?? (SOAK ? 3000 : 2000));
 const GROUP_SIZE = 10;
 /**
  * Peak RSS allowed for the node through the storm, about 1.5x what it was seen to use. It grows
  * with the square of the clients: every welcome lists every user's presence and every connect is
- * announced to everyone, and a storm queues all of that at once (see docs/reliability.md).
- * 1,000 clients: 584 MiB; 2,000: 1,184 MiB.
+ * announced to everyone, and a storm queues much of that at once (see docs/reliability.md).
+ * 2,000 clients: 456 MiB (seen: ~300); 3,000: 706 MiB.
  */
-const PEAK_RSS_MIB = Number(process.env.SWITCHBOARD_STORM_RSS_MIB ?? 384 + (CLIENTS * CLIENTS) / 5000);
+const PEAK_RSS_MIB = Number(process.env.SWITCHBOARD_STORM_RSS_MIB ?? 256 + (CLIENTS * CLIENTS) / 20_000);
 const DEADLINE_MS = SOAK ? 300_000 : 90_000;
 
 /**
