@@ -69,6 +69,8 @@ const USAGE = `npm run bench -- [options]
   --idle-sockets N        idle sockets (default 19000)   --idle-users N (default 190)
   --reconnect-rate N      msg/s while the server restarts (default 1000)
   --restart term|kill     graceful restart (SIGTERM, default) or a crash (SIGKILL)
+  --wait-quiet S          before each measured run wait up to S s until other processes use
+                          < 25% of a core (for shared machines; default 0 = do not wait)
   --out FILE              results file (default bench/results/<date>-<mode>.json)
   --no-write              print only
 `;
@@ -90,6 +92,7 @@ function parseOptions(argv) {
       'idle-users': { type: 'string' },
       'reconnect-rate': { type: 'string' },
       restart: { type: 'string' },
+      'wait-quiet': { type: 'string' },
       out: { type: 'string' },
       'no-write': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
@@ -120,6 +123,8 @@ function parseOptions(argv) {
     idleUsers: int(values['idle-users'], base.idleUsers),
     reconnectRate: int(values['reconnect-rate'], base.reconnectRate),
     restart: values.restart ?? base.restart,
+    waitQuietS: int(values['wait-quiet'], 0, 0),
+    out: values.out,
     scenarios: values.scenarios ? values.scenarios.split(',').map((name) => name.trim()) : ALL_SCENARIOS,
     write: !values['no-write'],
   };
@@ -198,7 +203,7 @@ function printTables(options, result) {
       step.server.eventLoopLagP99Ms,
       step.generatorCpuPct.join('/'),
       step.otherCpuPct,
-      step.ok ? 'yes' : `no: ${step.why}`,
+      `${step.ok ? 'yes' : `no: ${step.why}`}${step.disturbed ? ' (disturbed by other processes)' : ''}`,
     ]);
     lines.push(`IM, ${result.scenarios.im.repeats} run(s) per step, median run (by p99) shown; latency is send -> recipient receives`, ...table(header, rows), '');
   }
@@ -266,7 +271,9 @@ async function main() {
     store: options.store,
     date: new Date().toISOString(),
     machine: machine(),
-    revision: gitRevision(),
+    // BENCH_REVISION names the build when BENCH_SERVER_DIST points at one made from a commit.
+    revision: process.env.BENCH_REVISION ?? gitRevision(),
+    serverDist: process.env.BENCH_SERVER_DIST ?? 'server/dist',
     durationS: round((nowMs() - started) / 1000, 1),
     targets: verdicts(options, figures),
     options: Object.fromEntries(Object.entries(options).filter(([key]) => key !== 'write')),

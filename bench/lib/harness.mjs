@@ -254,3 +254,26 @@ export function machineCpu() {
     return null;
   }
 }
+
+/**
+ * Waits (at most `maxS` seconds) until the machine is quiet: CPU used by everything, measured
+ * over one second while the benchmark itself is idle, below `limitPct` of one core. Returns the
+ * last measurement. On a shared machine this keeps other people's builds out of the figures.
+ */
+export async function waitQuiet(maxS, limitPct = 25, log = () => {}) {
+  const until = nowMs() + maxS * 1000;
+  let busy;
+  let said = false;
+  for (;;) {
+    const c0 = machineCpu();
+    await sleep(1000);
+    const c1 = machineCpu();
+    if (!c0 || !c1) return null;
+    busy = ((c1.busyMs - c0.busyMs) / (c1.at - c0.at)) * 100;
+    if (busy < limitPct || nowMs() >= until) break;
+    if (!said) log(`machine busy (${Math.round(busy)}% of a core used by other processes); waiting up to ${maxS} s for a quiet moment`);
+    said = true;
+    await sleep(2000);
+  }
+  return Math.round(busy);
+}

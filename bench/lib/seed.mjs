@@ -8,9 +8,7 @@
 // the precomputed hash is a real one.
 
 import { randomBytes, randomUUID } from 'node:crypto';
-import { openStore } from '../../server/dist/store/index.js';
-import { sessionIdFor } from '../../server/dist/im/auth.js';
-import { hashPassword } from '../../server/dist/im/passwords.js';
+import { importServer } from './dist.mjs';
 
 export const BENCH_PASSWORD = 'bench-password-0123';
 const CHUNK = 500;
@@ -21,7 +19,10 @@ const CHUNK = 500;
  * DMs join user i with i+offset (ring); groups partition a shuffled copy of the users.
  * Pairs `{ name, count }` in spec.pairs make `count` (receiver, sender) users sharing one DM.
  */
-export async function seed(storeOptions, spec) {
+export async function seed(storeOptions, spec, dist) {
+  const { openStore } = await importServer('store/index.js', dist);
+  const { sessionIdFor } = await importServer('im/auth.js', dist);
+  const { hashPassword } = await importServer('im/passwords.js', dist);
   const store = await openStore(storeOptions);
   const passwordHash = await hashPassword(BENCH_PASSWORD);
   const now = Date.now();

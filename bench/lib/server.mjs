@@ -3,8 +3,10 @@
 // DATABASE_SCHEMA, SWITCHBOARD_METRICS=1). Tells the parent its URL over IPC; SIGTERM stops it
 // gracefully (sockets closed with 1012, queued sends committed), as in production.
 
-import { parseConfig } from '../../server/dist/config/env.js';
-import { startSwitchboard } from '../../server/dist/app.js';
+import { importServer } from './dist.mjs';
+
+const { parseConfig } = await importServer('config/env.js');
+const { startSwitchboard } = await importServer('app.js');
 
 const STOP_DEADLINE_MS = Number(process.env.BENCH_STOP_DEADLINE_MS ?? 10_000);
 

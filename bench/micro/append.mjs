@@ -1,41 +1,73 @@
 // Microbenchmark of the group commit's storage step: MessageRepository.appendBatch on a seeded
 // store, batches of random DM/group sends as the IM scenario makes them, no network.
 //   node bench/micro/append.mjs [--store sqlite|postgres] [--batch 1,10,50,200,500] [--users 1000]
+//   --dists a,b,...  compiled server trees to compare (default server/dist); their runs are
+//                    interleaved round by round and the median of --rounds is reported, which
+//                    is what makes an A/B comparison usable on a busy machine.
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { seed } from '../lib/seed.mjs';
 import { cleanup, createStore } from '../lib/harness.mjs';
 import { nowMs, round } from '../lib/stats.mjs';
-import { openStore, createImRepositories } from '../../server/dist/store/index.js';
+import { pathToFileURL } from 'node:url';
 
-const { values } = parseArgs({ options: { store: { type: 'string', default: 'sqlite' }, batch: { type: 'string', default: '1,10,50,200,500' }, users: { type: 'string', default: '1000' }, seconds: { type: 'string', default: '2' } } });
+const { values } = parseArgs({
+  options: {
+    store: { type: 'string', default: 'sqlite' },
+    batch: { type: 'string', default: '1,10,50,200,500' },
+    users: { type: 'string', default: '1000' },
+    seconds: { type: 'string', default: '2' },
+    dists: { type: 'string', default: new URL('../../server/dist', import.meta.url).pathname },
+    rounds: { type: 'string', default: '1' },
+  },
+});
 try {
   const store = await createStore(values.store, 'micro');
-  const fixture = await seed(store.options, { groups: [{ name: 'm', count: Number(values.users), dmOffsets: [1, 3], groupSize: 8, groupsPerUser: 1 }] });
-  const opened = await openStore(store.options);
-  const repos = createImRepositories(opened);
+  const dists = values.dists.split(',');
+  const fixture = await seed(store.options, { groups: [{ name: 'm', count: Number(values.users), dmOffsets: [1, 3], groupSize: 8, groupsPerUser: 1 }] }, pathToFileURL(`${dists[0].replace(/\/$/, '')}/`).href);
+  const variants = [];
+  for (const dist of dists) {
+    const { openStore, createImRepositories } = await import(pathToFileURL(`${dist}/store/index.js`).href);
+    const opened = await openStore(store.options);
+    variants.push({ dist, opened, repos: createImRepositories(opened), runs: new Map() });
+  }
   const requestFor = () => {
     const conversation = fixture.conversations[Math.floor(Math.random() * fixture.conversations.length)];
     const sender = fixture.users[conversation.members[Math.floor(Math.random() * conversation.members.length)]];
     return { conversationId: conversation.id, senderId: sender.id, clientId: randomBytes(12).toString('base64url'), kind: 'text', body: `${nowMs().toFixed(3)} the quick brown fox jumps over the lazy dog, then files the quarterly report` };
   };
-  for (const size of values.batch.split(',').map(Number)) {
-    let messages = 0;
-    let batches = 0;
-    const until = nowMs() + Number(values.seconds) * 1000;
-    const cpu = process.cpuUsage();
-    const t0 = nowMs();
-    while (nowMs() < until) {
-      const outcomes = await repos.messages.appendBatch(Array.from({ length: size }, requestFor), Date.now());
-      if (outcomes.some((outcome) => outcome.status !== 'stored')) throw new Error('not stored');
-      messages += size;
-      batches += 1;
+  const sizes = values.batch.split(',').map(Number);
+  for (let round = 0; round < Number(values.rounds); round += 1) {
+    for (const size of sizes) {
+      for (const variant of variants) {
+        let messages = 0;
+        let batches = 0;
+        const until = nowMs() + Number(values.seconds) * 1000;
+        const cpu = process.cpuUsage();
+        const t0 = nowMs();
+        while (nowMs() < until) {
+          const outcomes = await variant.repos.messages.appendBatch(Array.from({ length: size }, requestFor), Date.now());
+          if (outcomes.some((outcome) => outcome.status !== 'stored')) throw new Error('not stored');
+          messages += size;
+          batches += 1;
+        }
+        const wall = nowMs() - t0;
+        const used = process.cpuUsage(cpu);
+        if (!variant.runs.has(size)) variant.runs.set(size, []);
+        variant.runs.get(size).push({ perS: messages / (wall / 1000), cpuUs: (used.user + used.system) / messages, batchMs: wall / batches });
+      }
     }
-    const wall = nowMs() - t0;
-    const used = process.cpuUsage(cpu);
-    console.log(`${values.store} batch ${String(size).padStart(3)}: ${round(messages / (wall / 1000), 0)} msg/s, ${round((wall * 1000) / messages, 1)} µs/msg wall, ${round((used.user + used.system) / messages, 1)} µs/msg CPU, ${round(wall / batches, 2)} ms/batch`);
   }
-  await opened.close();
+  const mid = (list) => [...list].sort((a, b) => a - b)[Math.floor((list.length - 1) / 2)];
+  for (const size of sizes) {
+    for (const variant of variants) {
+      const runs = variant.runs.get(size);
+      console.log(
+        `${values.store} ${variant.dist.split('/').slice(-2).join('/').padEnd(16)} batch ${String(size).padStart(3)}: ${round(mid(runs.map((r) => r.perS)), 0)} msg/s, ${round(mid(runs.map((r) => r.cpuUs)), 1)} µs/msg CPU, ${round(mid(runs.map((r) => r.batchMs)), 2)} ms/batch (median of ${runs.length})`,
+      );
+    }
+  }
+  for (const variant of variants) await variant.opened.close();
 } finally {
   await cleanup();
 }

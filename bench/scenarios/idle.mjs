@@ -11,7 +11,7 @@
 // users (see docs/performance.md); the memory a socket holds does not.
 
 import { seed } from '../lib/seed.mjs';
-import { createStore, freePort, startGenerators, startServer, writeFixture } from '../lib/harness.mjs';
+import { createStore, freePort, startGenerators, startServer, waitQuiet, writeFixture } from '../lib/harness.mjs';
 import { nowMs, round, sleep } from '../lib/stats.mjs';
 import { cpuMs, mb, sum } from './im.mjs';
 
@@ -31,6 +31,7 @@ export async function runIdle(options, log) {
   }
   const gens = await startGenerators(Math.max(options.generators, Math.ceil(sockets / 9000)), { fixtureFile, servers: [server.url], assignments });
   try {
+    if (options.waitQuietS > 0) await waitQuiet(options.waitQuietS, 25, log);
     await sleep(300);
     const before = await server.metrics('?gc=1&reset=1');
     const t = nowMs();

@@ -4,12 +4,16 @@ import type { DeliverEvent } from '../../bus/events.js';
 import type { ConnectionRegistry } from './registry.js';
 
 /**
- * Frames for everyone (presence changes, account updates) are collected for this long and then
- * written to each socket together. When many users connect at once (a morning, a restart) every
- * connect is a presence change for every socket; sent one by one that is N² socket writes.
- * Per user the frames keep their order; nothing else waits for them.
+ * Frames for everyone (presence changes, account updates) are collected for a short window and
+ * then written to each socket together. When many users connect at once (a morning, a restart)
+ * every connect is a presence change for every socket; sent one by one that is N² socket writes.
+ * The window grows with the number of sockets (N/10 ms, 50 ms to 1 s), which keeps the writes
+ * for broadcasts near 10,000 a second however many sockets there are. Per user the frames keep
+ * their order; nothing else waits for them.
  */
-export const BROADCAST_WINDOW_MS = 50;
+export function broadcastWindowMs(sockets: number): number {
+  return Math.min(1000, Math.max(50, Math.round(sockets / 10)));
+}
 
 /**
  * The one place that maps bus events to this node's sockets. Each frame is serialised once and
@@ -30,7 +34,7 @@ export function startDispatcher(bus: Bus, registry: ConnectionRegistry): () => v
     const data = JSON.stringify(event.frame);
     if ('everyone' in event.recipients) {
       broadcast.push(data);
-      timer ??= setTimeout(flushBroadcast, BROADCAST_WINDOW_MS);
+      timer ??= setTimeout(flushBroadcast, broadcastWindowMs(registry.size));
       return;
     }
     for (const userId of event.recipients.userIds) {
