@@ -18,12 +18,13 @@ import { recordSummary, summaryOf, verdictLine, verify } from './verify.js';
 const CLIENTS = Number(process.env.SWITCHBOARD_STORM_CLIENTS ?? (SOAK ? 3000 : 2000));
 const GROUP_SIZE = 10;
 /**
- * Peak RSS allowed for the node through the storm, about 1.5x what it was seen to use. It grows
- * with the square of the clients: every welcome lists every user's presence and every connect is
- * announced to everyone, and a storm queues much of that at once (see docs/reliability.md).
- * 2,000 clients: 456 MiB (seen: ~300); 3,000: 706 MiB.
+ * Peak RSS allowed for the node through either storm (everyone's first connect, the reconnect),
+ * about 1.5x the most it was seen to use. It grows with the square of the clients: every welcome
+ * lists every user's presence, and in a storm the node can write welcomes faster than clients read
+ * them, so up to one per socket waits in memory (see docs/reliability.md). 2,000 clients: 768 MiB
+ * (seen up to 499, SQLite); 3,000: 1,568 MiB (seen up to 1,099, SQLite).
  */
-const PEAK_RSS_MIB = Number(process.env.SWITCHBOARD_STORM_RSS_MIB ?? 256 + (CLIENTS * CLIENTS) / 20_000);
+const PEAK_RSS_MIB = Number(process.env.SWITCHBOARD_STORM_RSS_MIB ?? 128 + (CLIENTS * CLIENTS) / 6250);
 const DEADLINE_MS = SOAK ? 300_000 : 90_000;
 
 /**
@@ -109,7 +110,8 @@ describe.each(STORM_STORES)('fault 4: reconnect storm on %s', (store) => {
       clearInterval(sampler);
       const memory = server.memory();
       const health = await server.health();
-      const peakMiB = Math.max(memory?.peakMiB ?? 0, peakSampled);
+      // Both storms count: the first connect of everyone (first node) and the reconnect (second).
+      const peakMiB = Math.max(baseline?.peakMiB ?? 0, memory?.peakMiB ?? 0, peakSampled);
       const notBack = everyone.filter((client, i) => !(client.ready && client.welcomes > (welcomesBefore[i] ?? 0))).map((client) => `${client.name} not welcomed again (connects ${client.connects})`);
       const onlineSeen = online();
 
@@ -135,8 +137,8 @@ describe.each(STORM_STORES)('fault 4: reconnect storm on %s', (store) => {
         backMs: reconnectedIn,
         presenceMs: convergedIn,
         extraAttempts: reconnects,
-        baselineMiB: Math.round(baseline?.rssMiB ?? 0),
-        peakMiB: Math.round(peakMiB),
+        firstPeakMiB: Math.round(baseline?.peakMiB ?? 0),
+        restartPeakMiB: Math.round(Math.max(memory?.peakMiB ?? 0, peakSampled)),
         online: onlineSeen,
       }, verdict);
       console.log(line);
