@@ -74,6 +74,7 @@ export interface SeededConversation {
  * and logins. Passwords are unusable on purpose; the tests only use the tokens.
  */
 export async function seed(database: TestDatabase, spec: { users: number; groups: number[][]; prefix?: string }): Promise<{ users: SeededUser[]; conversations: SeededConversation[] }> {
+  if (database.store === 'postgres') await sweepAbandonedSchemas();
   const store = await database.open();
   try {
     const now = Date.now();
@@ -114,6 +115,38 @@ export async function seed(database: TestDatabase, spec: { users: number; groups
     return { users, conversations };
   } finally {
     await store.close();
+  }
+}
+
+let swept = false;
+
+/**
+ * Drops fault-suite schemas (`sb_fault_<pid>_…`) whose process is gone: a worker killed hard never
+ * ran its cleanup. Once per worker; schemas of live processes are left alone.
+ */
+async function sweepAbandonedSchemas(): Promise<void> {
+  if (swept) return;
+  swept = true;
+  const client = new pg.Client({ connectionString: PG_URL });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ name: string }>(`select schema_name as name from information_schema.schemata where schema_name like 'sb\\_fault\\_%'`);
+    for (const { name } of rows) {
+      const pid = Number(/^sb_fault_(\d+)_[0-9a-f]+$/.exec(name)?.[1]);
+      if (!Number.isInteger(pid) || isAlive(pid)) continue;
+      await client.query(`drop schema if exists ${name} cascade`);
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
