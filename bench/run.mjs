@@ -28,13 +28,15 @@ const FULL = {
   reconnectRate: 1000,
   restart: 'term',
   reconnectLeadS: 2,
-  reconnectTimeoutS: 120,
+  reconnectTimeoutS: 300,
   idleSockets: 19_000,
   idleUsers: 190,
   idleSettleS: 2,
   disturbedRetries: 3,
   generators: 2,
-  connectTimeoutS: 300,
+  // Generous: today each hello costs O(users) on the server (docs/performance.md), so 5,000
+  // employees take minutes to connect and to come back after a restart.
+  connectTimeoutS: 600,
 };
 const QUICK = {
   ...FULL,

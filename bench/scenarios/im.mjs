@@ -87,7 +87,11 @@ export async function runImScenarios(options, log) {
     // ---- offered-load steps
     if (want('im')) {
       out.im = { steps: [], stepSeconds: options.stepSeconds, warmupSeconds: options.warmupSeconds, repeats: options.repeats };
-      for (const rate of options.steps) {
+      const queue = [...options.steps];
+      let lastOk = null;
+      let bisected = false;
+      while (queue.length > 0) {
+        const rate = queue.shift();
         const runs = [];
         const retried = [];
         while (runs.length < options.repeats) {
@@ -113,9 +117,18 @@ export async function runImScenarios(options, log) {
           `im: ${String(rate).padStart(6)} msg/s -> persisted ${step.persistedPerS}/s, delivered ${step.deliveredPerS}/s, p50 ${step.e2e.p50} p99 ${step.e2e.p99} max ${step.e2e.max} ms, server CPU ${step.server.cpuPct}%, generators ${step.generatorCpuPct.join('/')}%${step.ok ? '' : `  [${step.why}]`}`,
         );
         await settle(server, gens);
+        if (step.ok) lastOk = rate;
         // Past the knee every step only takes longer; a quick run measures its few steps anyway.
-        if (!step.ok && !options.quick) break;
+        // Once, a step halfway between the last good rate and the first bad one narrows the knee.
+        if (!step.ok && !options.quick) {
+          const middle = lastOk === null ? null : Math.round((lastOk + rate) / 2 / 500) * 500;
+          if (bisected || middle === null || middle <= lastOk || middle >= rate) break;
+          bisected = true;
+          queue.length = 0;
+          queue.push(middle);
+        }
       }
+      out.im.steps.sort((a, b) => a.offered - b.offered);
     }
 
     // ---- restart under load

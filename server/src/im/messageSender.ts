@@ -17,14 +17,6 @@ interface Pending {
 }
 
 const MAX_BATCH = 500;
-/**
- * The first send into an idle queue waits this long for others to share its transaction. A
- * commit has a fixed cost (statements, the WAL write) that a batch of one pays alone; at a few
- * thousand sends a second this window turns ~2-message batches into ~5-10-message ones. Under
- * heavier load batches fill while the previous transaction runs and nobody waits. A full batch
- * never waits.
- */
-const COMMIT_WINDOW_MS = 2;
 /** Most sends of failed commits remembered for recovery (see recoverUncertain). */
 const MAX_UNCERTAIN = 10_000;
 
@@ -55,7 +47,6 @@ export class MessageSender {
   private queue: Pending[] = [];
   private flushing = false;
   private idle: (() => void)[] = [];
-  private window: NodeJS.Timeout | undefined;
   /** Sends of batches whose commit failed: stored or not, nobody knows yet. */
   private readonly uncertain = new Map<string, AppendRequest>();
   /** Sends that recovery found stored and delivered: a resend failing again must not make them uncertain anew. */
@@ -71,19 +62,14 @@ export class MessageSender {
   send(request: AppendRequest): Promise<SendResult> {
     return new Promise((resolve, reject) => {
       this.queue.push({ request, resolve, reject });
+      // No waiting for company: the batch is whatever arrived by the end of this event-loop turn,
+      // and grows by itself while a transaction runs (a fixed 2 ms window was measured to add
+      // latency without moving the knee; docs/performance.md).
       if (!this.flushing) {
         this.flushing = true;
-        this.window = setTimeout(() => this.startFlush(), COMMIT_WINDOW_MS);
-      } else if (this.window && this.queue.length >= MAX_BATCH) {
-        this.startFlush();
+        setImmediate(() => void this.flush());
       }
     });
-  }
-
-  private startFlush(): void {
-    clearTimeout(this.window);
-    this.window = undefined;
-    void this.flush();
   }
 
   stats(): SenderStats {
