@@ -24,7 +24,7 @@ const FULL = {
   warmupSeconds: 1,
   repeats: 3,
   offlineMessages: 1000,
-  offlineRepeats: 3,
+  offlineRepeats: 5,
   reconnectRate: 1000,
   restart: 'term',
   reconnectLeadS: 2,
@@ -190,7 +190,8 @@ function printTables(options, result) {
   const lines = [];
   const steps = result.scenarios.im?.steps ?? [];
   if (steps.length > 0) {
-    const header = ['offered/s', 'persisted/s', 'delivered/s', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'ack p99', 'srv CPU%', 'RSS MB', 'lag p99', 'gen CPU%', 'other%', 'ok'];
+    const withDb = steps.some((step) => step.databaseCpuPct !== null && step.databaseCpuPct !== undefined);
+    const header = ['offered/s', 'persisted/s', 'delivered/s', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'ack p99', 'srv CPU%', ...(withDb ? ['PG CPU%'] : []), 'RSS MB', 'lag p99', 'gen CPU%', 'other%', 'ok'];
     const rows = steps.map((step) => [
       step.offered,
       step.persistedPerS,
@@ -201,6 +202,7 @@ function printTables(options, result) {
       step.e2e.max,
       step.ack.p99,
       step.server.cpuPct,
+      ...(withDb ? [step.databaseCpuPct] : []),
       step.server.rssMb,
       step.server.eventLoopLagP99Ms,
       step.generatorCpuPct.join('/'),

@@ -86,7 +86,7 @@ class Client {
     this.ws = ws;
     ws.on('open', () => {
       this.attempts = 0;
-      ws.send(JSON.stringify({ type: 'hello', protocol: PROTOCOL_VERSION }));
+      ws.send(JSON.stringify({ type: 'hello', ref: 'hello', protocol: PROTOCOL_VERSION }));
     });
     ws.on('message', (data) => this.receive(data));
     ws.on('unexpected-response', (_request, response) => {
@@ -144,7 +144,7 @@ class Client {
         break;
       case 'error':
         countError(frame.error.code);
-        if (phase?.onError) phase.onError(this, frame);
+        this.onError(frame);
         break;
       default:
         break;
@@ -175,7 +175,38 @@ class Client {
 
   sync(cursors) {
     this.syncing += 1;
-    this.ws.send(JSON.stringify({ type: 'sync', cursors }));
+    this.ws.send(JSON.stringify({ type: 'sync', ref: 'sync', cursors }));
+  }
+
+  /**
+   * What a real client does with an error: a failed hello (the server could not read the state)
+   * means reconnecting; a failed sync is asked again; a retryable error to a send is resent later
+   * with the same client id. Anything else is only counted.
+   */
+  onError(frame) {
+    const ws = this.ws;
+    if (!ws) return;
+    const retryable = frame.error.retryable === true;
+    if (frame.ref === 'hello') {
+      ws.close(1000, 'hello failed');
+      return;
+    }
+    if (frame.ref === 'sync') {
+      this.syncing -= 1;
+      setTimeout(() => {
+        if (this.ws !== ws || !this.ready) return;
+        const behind = [...this.target].map(([conversationId]) => ({ conversationId, afterSeq: this.cursor.get(conversationId) ?? 0 }));
+        if (behind.length > 0) this.sync(behind);
+        else if (this.syncing === 0) this.markCaughtUp();
+      }, 200 + Math.random() * 800);
+      return;
+    }
+    const pending = frame.ref ? this.outbox.get(frame.ref) : undefined;
+    if (pending && retryable) {
+      setTimeout(() => {
+        if (this.ws === ws && this.ready && this.outbox.has(frame.ref)) ws.send(sendFrame(pending.conversationId, frame.ref, pending.body));
+      }, 200 + Math.random() * 800);
+    }
   }
 
   onSyncDone() {
@@ -268,7 +299,8 @@ function parseWelcome(data) {
 }
 
 function sendFrame(conversationId, clientId, body) {
-  return `{"type":"send","conversationId":"${conversationId}","clientId":"${clientId}","body":${JSON.stringify(body)}}`;
+  // The ref is the client id, so an error names the send it answers.
+  return `{"type":"send","ref":"${clientId}","conversationId":"${conversationId}","clientId":"${clientId}","body":${JSON.stringify(body)}}`;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -277,3 +277,24 @@ export async function waitQuiet(maxS, limitPct = 25, log = () => {}) {
   }
   return Math.round(busy);
 }
+
+/**
+ * CPU time (ms) of every PostgreSQL process on the machine. With --store postgres the database
+ * is part of the system under test, so its CPU is reported beside the server's instead of being
+ * counted as other load. (On a PostgreSQL shared with other work this includes theirs.)
+ */
+export function postgresCpuMs() {
+  let total = 0;
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (!stat.includes('(postgres)')) continue;
+      const fields = stat.split(') ')[1].split(' ');
+      total += ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return total;
+}

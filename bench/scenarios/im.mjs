@@ -5,7 +5,7 @@
 // They share one seeded store and one connect phase, which is the slow part of a run.
 
 import { seed } from '../lib/seed.mjs';
-import { createStore, freePort, machineCpu, startGenerators, startServer, waitQuiet, writeFixture } from '../lib/harness.mjs';
+import { createStore, freePort, machineCpu, postgresCpuMs, startGenerators, startServer, waitQuiet, writeFixture } from '../lib/harness.mjs';
 import { Histogram, nowMs, round, sleep } from '../lib/stats.mjs';
 
 const P99_LIMIT_MS = 100;
@@ -153,7 +153,7 @@ async function loadStep(server, gens, rate, options) {
   const measureTo = startAt + durationMs;
   const [parts, window] = await Promise.all([
     gens.all('load', { rate: rate / gens.list.length, startAt, durationMs, warmupMs: options.warmupSeconds * 1000, drainMs: 5000, dmShare: options.dmShare }),
-    serverWindow(server, measureFrom, measureTo),
+    serverWindow(server, measureFrom, measureTo, options.store === 'postgres'),
   ]);
   const windowS = (measureTo - measureFrom) / 1000;
   const e2e = new Histogram();
@@ -181,7 +181,9 @@ async function loadStep(server, gens, rate, options) {
   };
   // CPU used on the machine by anything but the server and the generators (other work on a
   // shared machine makes the figures pessimistic; the table shows it).
-  step.otherCpuPct = window.machineBusyPct === null ? null : Math.max(0, round(window.machineBusyPct - window.figures.cpuPct - step.generatorCpuPct.reduce((a, b) => a + b, 0), 0));
+  step.databaseCpuPct = window.databaseCpuPct;
+  step.otherCpuPct =
+    window.machineBusyPct === null ? null : Math.max(0, round(window.machineBusyPct - window.figures.cpuPct - (window.databaseCpuPct ?? 0) - step.generatorCpuPct.reduce((a, b) => a + b, 0), 0));
   const why = [];
   if (!(step.e2e.p99 < P99_LIMIT_MS)) why.push(`p99 ${step.e2e.p99} ms >= ${P99_LIMIT_MS}`);
   if (step.deliveryRatio !== null && step.deliveryRatio < 0.999) why.push(`delivered ${step.deliveryRatio * 100}%`);
@@ -195,16 +197,19 @@ async function loadStep(server, gens, rate, options) {
 }
 
 /** Server figures between two instants: CPU, persisted messages, RSS, event-loop lag. */
-async function serverWindow(server, fromAt, toAt) {
+async function serverWindow(server, fromAt, toAt, withPostgres = false) {
   await sleep(Math.max(0, fromAt - nowMs()));
   const m0 = await server.metrics('?reset=1');
   const c0 = machineCpu();
+  const p0 = withPostgres ? postgresCpuMs() : null;
   const t0 = nowMs();
   await sleep(Math.max(0, toAt - nowMs()));
   const m1 = await server.metrics('?reset=1');
   const c1 = machineCpu();
+  const p1 = withPostgres ? postgresCpuMs() : null;
   const wall = nowMs() - t0;
   return {
+    databaseCpuPct: withPostgres ? round(((p1 - p0) / wall) * 100, 0) : null,
     machineBusyPct: c0 && c1 ? round(((c1.busyMs - c0.busyMs) / (c1.at - c0.at)) * 100, 0) : null,
     wallMs: wall,
     stored: m1.sender.stored - m0.sender.stored,
