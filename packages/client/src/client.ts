@@ -1,4 +1,4 @@
-import type { ClientFrame, Message, ServerFrame, ServerFrameOf, User } from '@switchboard/protocol';
+import { LIMITS, type ClientFrame, type Message, type ServerFrame, type ServerFrameOf, type User } from '@switchboard/protocol';
 import { DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
 import { Connection, type ConnectionState, type InvalidFrameEvent, type StateEvent } from './connection.js';
 import { Cursors } from './cursors.js';
@@ -100,6 +100,8 @@ export class SwitchboardClient {
   readonly #now: () => number;
   readonly #typingThrottleMs: number;
   readonly #typingSentAt = new Map<string, number>();
+  /** Users whose presence was asked for with watchPresence (subscribed again after each welcome). */
+  #watchedPresence: string[] = [];
   #refCount = 0;
   /** Set when closed for good, until the next connect(): calls fail at once instead of waiting. */
   #closedBy: ClientError | undefined;
@@ -265,6 +267,20 @@ export class SwitchboardClient {
     await this.#request((ref) => ({ type: 'presence.set', ref, status }), ['ok']);
   }
 
+  /**
+   * Live presence of these users besides the contacts the server sends anyway (directory rows on
+   * screen). Replaces the previous list, at most LIMITS.maxPresenceSubscriptions users; kept across
+   * reconnects. Each time it takes effect a `presence.snapshot` event carries their presence.
+   */
+  watchPresence(userIds: readonly string[]): void {
+    this.#watchedPresence = [...new Set(userIds)].slice(0, LIMITS.maxPresenceSubscriptions);
+    if (this.state === 'open') this.#subscribePresence();
+  }
+
+  #subscribePresence(): void {
+    this.#transmit({ type: 'presence.subscribe', userIds: this.#watchedPresence });
+  }
+
   async ping(): Promise<PingResult> {
     const started = this.#now();
     const pong = await this.#request((ref) => ({ type: 'ping', ref }), ['pong']);
@@ -299,6 +315,7 @@ export class SwitchboardClient {
     // catch-up, which may report `synced` at once when there is nothing to catch up.
     this.#outbox.opened();
     this.#requests.opened();
+    if (this.#watchedPresence.length > 0) this.#subscribePresence();
     this.#emitter.emit('welcome', welcome);
     this.#sync.opened(lastSeqs);
   }

@@ -34,6 +34,14 @@ export const TypingFrame = clientFrame('typing', {
 export const ReadFrame = clientFrame('read', { conversationId: EntityId, seq: Seq });
 export const PresenceSetFrame = clientFrame('presence.set', { status: z.enum(['online', 'away']) });
 export const PingFrame = clientFrame('ping', {});
+/**
+ * Live presence for these users besides your contacts (members of your conversations), e.g. the
+ * directory rows on screen. Replaces the previous subscription; an empty list ends it. Answered
+ * with `presence.snapshot` for the listed users.
+ */
+export const PresenceSubscribeFrame = clientFrame('presence.subscribe', {
+  userIds: z.array(EntityId).max(LIMITS.maxPresenceSubscriptions),
+});
 
 /*
  * Agent frames (customer service inside the IM client). The IM server relays them to the CS
@@ -67,6 +75,7 @@ export const ClientFrame = z.discriminatedUnion('type', [
   ReadFrame,
   PresenceSetFrame,
   PingFrame,
+  PresenceSubscribeFrame,
   DutySetFrame,
   VisitorSendFrame,
   VisitorNoteFrame,
@@ -88,6 +97,7 @@ export const WelcomeFrame = serverFrame('welcome', {
   user: User,
   permissions: z.array(Permission),
   conversations: z.array(Conversation),
+  /** Your contacts' presence (members of your conversations) and your own; others on request (`presence.subscribe`). */
   presence: z.array(Presence),
   serverTime: z.number(),
 });
@@ -111,6 +121,8 @@ export const TypingEventFrame = serverFrame('typing', {
 });
 export const ReadEventFrame = serverFrame('read', { conversationId: EntityId, userId: EntityId, seq: Seq });
 export const PresenceFrame = serverFrame('presence', { presence: Presence });
+/** The answer to `presence.subscribe`: the current presence of the subscribed users. */
+export const PresenceSnapshotFrame = serverFrame('presence.snapshot', { ref: Ref.optional(), presence: z.array(Presence) });
 /** A conversation the user belongs to was created or changed (title, members). */
 export const ConversationFrame = serverFrame('conversation', { conversation: Conversation });
 /** The user is no longer a member (left or removed). */
@@ -149,6 +161,7 @@ export const ServerFrame = z.discriminatedUnion('type', [
   TypingEventFrame,
   ReadEventFrame,
   PresenceFrame,
+  PresenceSnapshotFrame,
   ConversationFrame,
   ConversationRemovedFrame,
   SyncBatchFrame,

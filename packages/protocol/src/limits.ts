@@ -14,4 +14,6 @@ export const LIMITS = {
   maxPageSize: 200,
   /** Typing indicators are ephemeral: a client drops one it has not heard again within this time. */
   typingTtlMs: 6000,
+  /** Most users one connection subscribes to with `presence.subscribe` (contacts come on top). */
+  maxPresenceSubscriptions: 500,
 } as const;

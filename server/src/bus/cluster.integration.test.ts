@@ -33,6 +33,8 @@ describe('cluster of two nodes (PostgreSQL + Redis)', () => {
 
   it('an employee on node 1 and one on node 2 chat live, and presence crosses', async () => {
     const a = await node1.connect(ann);
+    a.send({ type: 'presence.subscribe', ref: 'watch', userIds: [ben.id] });
+    await a.next('presence.snapshot', (frame) => frame.ref === 'watch');
     const b = await node2.connect(ben);
     await a.waitFor('presence', (frame) => frame.presence.userId === ben.id && frame.presence.status === 'online');
     const direct = await node1.api<{ conversation: { id: string } }>(ann, 'POST', '/api/conversations', { kind: 'direct', userId: ben.id });

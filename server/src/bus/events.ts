@@ -1,7 +1,11 @@
 import type { ChatMessage, ChatSummary, DutyStatus, ErrorBody, PresenceStatus, ServerFrame, VisitorServerFrame } from '@switchboard/protocol';
 
 /** Who receives a delivery. Decided once, by the command that emits the event. */
-export type Recipients = { userIds: readonly string[] } | { everyone: true };
+export type Recipients =
+  | { userIds: readonly string[] }
+  | { everyone: true }
+  /** Everyone who watches this user's presence: their contacts and subscribers (see gateway/ws/presenceAudience.ts). */
+  | { watchersOf: string };
 
 /** A frame for every socket of the recipients, on whichever node they are connected. */
 export interface DeliverEvent {

@@ -156,13 +156,13 @@ export class PresenceService {
     });
   }
 
-  /** Runs `mutate`, then tells this node's sockets about every user whose combined status changed. */
+  /** Runs `mutate`, then tells this node's watchers of every user whose combined status changed. */
   private announceIfChanged(userIds: readonly string[], mutate: () => void): void {
     const before = userIds.map((userId) => this.statusOf(userId));
     mutate();
     userIds.forEach((userId, index) => {
       if (this.statusOf(userId) === before[index]) return;
-      this.bus.publish('deliver', { recipients: { everyone: true }, frame: { type: 'presence', presence: this.get(userId) }, localOnly: true });
+      this.bus.publish('deliver', { recipients: { watchersOf: userId }, frame: { type: 'presence', presence: this.get(userId) }, localOnly: true });
     });
   }
 }

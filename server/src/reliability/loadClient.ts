@@ -20,8 +20,11 @@ export interface LoadClientOptions {
   userId: string;
   /** A loopback source address (127.x.y.z) so thousands of clients are not one address to the rate limits. */
   localAddress?: string;
-  /** Keep everyone's presence (the observer); other clients skip presence frames unparsed. */
-  watchPresence?: boolean;
+  /**
+   * Users whose presence this client keeps (an observer): subscribed after every welcome, besides
+   * the contacts the server sends anyway. Other clients skip presence frames unparsed.
+   */
+  watchPresence?: readonly string[];
   /** Most sends awaiting their ack at once. */
   window?: number;
   /** Frames per second this client allows itself (the server allows 100/s after a burst of 200). */
@@ -125,7 +128,7 @@ export class LoadClient {
 
   constructor(options: LoadClientOptions) {
     this.opts = {
-      watchPresence: false,
+      watchPresence: [],
       window: 32,
       framesPerSecond: 80,
       ackTimeoutMs: 8000,
@@ -298,7 +301,7 @@ export class LoadClient {
   }
 
   private receive(data: string): void {
-    if (!this.opts.watchPresence && data.startsWith('{"type":"presence"')) return;
+    if (this.opts.watchPresence.length === 0 && data.startsWith('{"type":"presence"')) return;
     let frame: ServerFrame;
     try {
       frame = JSON.parse(data) as ServerFrame;
@@ -337,6 +340,9 @@ export class LoadClient {
       case 'presence':
         this.presence.set(frame.presence.userId, frame.presence.status);
         break;
+      case 'presence.snapshot':
+        for (const presence of frame.presence) this.presence.set(presence.userId, presence.status);
+        break;
       case 'error':
         this.failed(frame.ref, frame.error.code, frame.error.retryable);
         break;
@@ -357,7 +363,10 @@ export class LoadClient {
       const view = this.view(conversation.id);
       view.serverLastSeq = Math.max(view.serverLastSeq, conversation.lastSeq);
     }
-    if (this.opts.watchPresence) for (const presence of frame.presence) this.presence.set(presence.userId, presence.status);
+    if (this.opts.watchPresence.length > 0) {
+      for (const presence of frame.presence) this.presence.set(presence.userId, presence.status);
+      this.frame({ type: 'presence.subscribe', ref: 'watch', userIds: [...this.opts.watchPresence] }, true);
+    }
     // The live subscription is active from hello on; catch up from what we hold.
     this.requestSync(frame.conversations.map((conversation) => conversation.id));
     this.pump();

@@ -38,7 +38,7 @@ describe.each(FAULT_STORES)('fault 5: receiver paused past the heartbeat on %s',
     const conversation = conversations[0];
     if (!aliceUser || !bobUser || !observerUser || !conversation) throw new Error('seed');
     const alice = new LoadClient({ name: 'alice', url: server.wsUrl, token: aliceUser.token, userId: aliceUser.id });
-    const observer = new LoadClient({ name: 'observer', url: server.wsUrl, token: observerUser.token, userId: observerUser.id, watchPresence: true });
+    const observer = new LoadClient({ name: 'observer', url: server.wsUrl, token: observerUser.token, userId: observerUser.id, watchPresence: [bobUser.id] });
     cleanup.add('stop clients', () => [alice, observer].forEach((client) => client.stop()));
     alice.start();
     observer.start();

@@ -4,12 +4,11 @@ import type { DeliverEvent } from '../../bus/events.js';
 import type { ConnectionRegistry } from './registry.js';
 
 /**
- * Frames for everyone (presence changes, account updates) are collected for a short window and
- * then written to each socket together. When many users connect at once (a morning, a restart)
- * every connect is a presence change for every socket; sent one by one that is N² socket writes.
- * The window grows with the number of sockets (N/10 ms, 50 ms to 1 s), which keeps the writes
- * for broadcasts near 10,000 a second however many sockets there are. Per user the frames keep
- * their order; nothing else waits for them.
+ * Frames for everyone (account updates: rare, but a bulk import changes thousands) are collected
+ * for a short window and then written to each socket together, not N² socket writes. The window
+ * grows with the number of sockets (N/10 ms, 50 ms to 1 s), which keeps the writes for
+ * broadcasts near 10,000 a second however many sockets there are. Per user the frames keep their
+ * order; nothing else waits for them. Presence is not broadcast: it goes to watchers only.
  */
 export function broadcastWindowMs(sockets: number): number {
   return Math.min(1000, Math.max(50, Math.round(sockets / 10)));
@@ -37,9 +36,17 @@ export function startDispatcher(bus: Bus, registry: ConnectionRegistry): () => v
       timer ??= setTimeout(flushBroadcast, broadcastWindowMs(registry.size));
       return;
     }
+    if ('watchersOf' in event.recipients) {
+      registry.presenceAudience.forEachWatcher(event.recipients.watchersOf, (connection) => connection.sendRaw(data));
+      return;
+    }
+    const members = event.frame.type === 'conversation' ? event.frame.conversation.members.map((member) => member.userId) : null;
     for (const userId of event.recipients.userIds) {
       const connections = registry.ofUser(userId);
-      if (connections) for (const connection of connections) connection.sendRaw(data);
+      if (!connections) continue;
+      // A new conversation or new members: their presence matters to this user from now on.
+      if (members) registry.presenceAudience.addContacts(userId, members);
+      for (const connection of connections) connection.sendRaw(data);
     }
   });
   const stopSessions = bus.subscribe('sessions.ended', (event) => {

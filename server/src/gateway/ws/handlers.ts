@@ -14,10 +14,7 @@ export type ImFrameType = Exclude<ClientFrame['type'], AgentFrameType>;
 
 /** What each client frame does: a thin call into the IM server's commands. */
 export function createFrameHandler(im: ImServer, registry: ConnectionRegistry, agent: AgentGateway): FrameHandler {
-  // Every welcome lists everyone's presence. After a restart thousands of hellos arrive at once;
-  // they share one read of the user table (at most half a second old) instead of each reading all
-  // of it, which queued them past the pool's timeout into a retry spiral (docs/reliability.md).
-  const userDirectory = sharedRecent(() => im.repos.users.list(), 500);
+  const audience = registry.presenceAudience;
   const imHandlers: Handlers<ImFrameType> = {
     async hello(connection, frame) {
       if (frame.protocol !== PROTOCOL_VERSION) {
@@ -30,9 +27,21 @@ export function createFrameHandler(im: ImServer, registry: ConnectionRegistry, a
       // anything before is in the welcome or the sync that follows (no gap between the two).
       connection.ready = true;
       registry.add(connection);
-      im.presence.connect(connection.userId, connection.id);
       const user = connection.auth.user;
-      const [conversations, users] = await Promise.all([im.conversations.list(user.id), userDirectory()]);
+      let conversations;
+      try {
+        conversations = await im.conversations.list(user.id);
+      } catch (error) {
+        // Not welcomed: back to before the hello, so the client can simply say hello again.
+        connection.ready = false;
+        registry.remove(connection);
+        throw error;
+      }
+      if (connection.closed) return;
+      const contacts = new Set([user.id]);
+      for (const conversation of conversations) for (const member of conversation.members) contacts.add(member.userId);
+      audience.setContacts(user.id, contacts);
+      im.presence.connect(connection.userId, connection.id);
       connection.send({
         type: 'welcome',
         ...(frame.ref ? { ref: frame.ref } : {}),
@@ -40,7 +49,7 @@ export function createFrameHandler(im: ImServer, registry: ConnectionRegistry, a
         user: publicUser(user),
         permissions: connection.auth.permissions,
         conversations,
-        presence: im.presence.snapshot(users.filter((candidate) => !candidate.disabled).map((candidate) => candidate.id)),
+        presence: im.presence.snapshot([...contacts]),
         serverTime: Date.now(),
       });
       // Agents: their duty and open visitor chats, right after the welcome.
@@ -93,27 +102,14 @@ export function createFrameHandler(im: ImServer, registry: ConnectionRegistry, a
       im.presence.setStatus(connection.userId, connection.id, frame.status);
       if (frame.ref) connection.send({ type: 'ok', ref: frame.ref });
     },
+    async 'presence.subscribe'(connection, frame) {
+      audience.subscribe(connection, frame.userIds);
+      connection.send({ type: 'presence.snapshot', ...(frame.ref ? { ref: frame.ref } : {}), presence: im.presence.snapshot(frame.userIds) });
+    },
     async ping(connection, frame) {
       connection.send({ type: 'pong', ...(frame.ref ? { ref: frame.ref } : {}), serverTime: Date.now() });
     },
   };
   const handlers: Handlers<ClientFrame['type']> = { ...imHandlers, ...agent.handlers };
   return (connection, frame) => (handlers[frame.type] as (connection: Connection, frame: ClientFrame) => Promise<void>)(connection, frame);
-}
-
-/** Calls `load` at most once per `maxAgeMs`; callers in between share that call. A failed call is not reused. */
-function sharedRecent<T>(load: () => Promise<T>, maxAgeMs: number): () => Promise<T> {
-  let current: Promise<T> | undefined;
-  let startedAt = 0;
-  return () => {
-    if (!current || Date.now() - startedAt > maxAgeMs) {
-      const loading = load();
-      current = loading;
-      startedAt = Date.now();
-      loading.catch(() => {
-        if (current === loading) current = undefined;
-      });
-    }
-    return current;
-  };
 }

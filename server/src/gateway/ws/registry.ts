@@ -1,10 +1,14 @@
 import type { Connection } from './connection.js';
+import { PresenceAudience } from './presenceAudience.js';
+import { addToSet as addTo, removeFromSet as removeFrom } from './setMaps.js';
 
 /** The live, authenticated (hello done) connections of this node, by user and by session. */
 export class ConnectionRegistry {
   private readonly byUser = new Map<string, Set<Connection>>();
   private readonly bySession = new Map<string, Set<Connection>>();
   private readonly all = new Set<Connection>();
+  /** Who hears whose presence; forgets a connection when it is removed here. */
+  readonly presenceAudience = new PresenceAudience(this);
 
   add(connection: Connection): void {
     this.all.add(connection);
@@ -16,6 +20,8 @@ export class ConnectionRegistry {
     this.all.delete(connection);
     removeFrom(this.byUser, connection.userId, connection);
     removeFrom(this.bySession, connection.sessionId, connection);
+    this.presenceAudience.unsubscribe(connection);
+    if (!this.byUser.has(connection.userId)) this.presenceAudience.dropContacts(connection.userId);
   }
 
   ofUser(userId: string): ReadonlySet<Connection> | undefined {
@@ -33,17 +39,4 @@ export class ConnectionRegistry {
   get size(): number {
     return this.all.size;
   }
-}
-
-function addTo(map: Map<string, Set<Connection>>, key: string, connection: Connection): void {
-  const set = map.get(key);
-  if (set) set.add(connection);
-  else map.set(key, new Set([connection]));
-}
-
-function removeFrom(map: Map<string, Set<Connection>>, key: string, connection: Connection): void {
-  const set = map.get(key);
-  if (!set) return;
-  set.delete(connection);
-  if (set.size === 0) map.delete(key);
 }

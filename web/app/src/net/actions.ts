@@ -13,6 +13,8 @@ export interface ChatActions {
   typing(conversationId: string, state: 'start' | 'stop'): void;
   markRead(conversationId: string, seq: number): void;
   setPresence(status: 'online' | 'away'): void;
+  /** Keeps these users' presence live while shown (directory, pickers); returns the way to stop. */
+  watchPresence(userIds: readonly string[]): () => void;
   /** Opens (creating if needed) the direct chat with a user; resolves to its id. */
   openDirect(userId: string): Promise<string>;
   createGroup(title: string, memberIds: readonly string[]): Promise<string>;

@@ -47,6 +47,8 @@ export class ChatSession implements ChatActions {
   #welcomed = false;
   /** Conversations the user is typing in now (between a typing start and stop). */
   readonly #typingIn = new Set<string>();
+  /** What each part of the UI on screen wants live presence for; the client watches their union. */
+  readonly #presenceWatches = new Set<readonly string[]>();
 
   constructor(options: ChatSessionOptions) {
     this.#options = options;
@@ -89,6 +91,7 @@ export class ChatSession implements ChatActions {
       client.on('typing', (frame) => dispatch({ type: 'typing', conversationId: frame.conversationId, userId: frame.userId, state: frame.state, now: Date.now() })),
       client.on('read', (frame) => dispatch({ type: 'read', conversationId: frame.conversationId, userId: frame.userId, seq: frame.seq })),
       client.on('presence', ({ presence }) => dispatch({ type: 'presence', presence })),
+      client.on('presence.snapshot', ({ presence }) => dispatch({ type: 'presence.snapshot', presence })),
       client.on('user', ({ user }) => dispatch({ type: 'user', user })),
       client.on('conversation', ({ conversation }) => {
         dispatch({ type: 'conversation', conversation });
@@ -100,6 +103,7 @@ export class ChatSession implements ChatActions {
       client.on('synced', () => this.#afterSync()),
     );
     this.#options.desk?.attach(client);
+    this.#updatePresenceWatch();
     client.connect().catch(() => {
       // Closed for good before the first welcome; the state handler has dealt with it.
     });
@@ -285,6 +289,22 @@ export class ChatSession implements ChatActions {
     this.#presence = status;
     this.#sendPresence();
   };
+
+  readonly watchPresence = (userIds: readonly string[]): (() => void) => {
+    const watch = [...userIds];
+    this.#presenceWatches.add(watch);
+    this.#updatePresenceWatch();
+    return () => {
+      this.#presenceWatches.delete(watch);
+      this.#updatePresenceWatch();
+    };
+  };
+
+  #updatePresenceWatch(): void {
+    const union = new Set<string>();
+    for (const watch of this.#presenceWatches) for (const userId of watch) union.add(userId);
+    this.#client?.watchPresence([...union]);
+  }
 
   #sendPresence(): void {
     if (this.#client?.state !== 'open') return;

@@ -17,6 +17,7 @@ export type Action =
   | { type: 'directory'; users: readonly User[]; presence: readonly Presence[] }
   | { type: 'user'; user: User }
   | { type: 'presence'; presence: Presence }
+  | { type: 'presence.snapshot'; presence: readonly Presence[] }
   | { type: 'conversation'; conversation: Conversation }
   | { type: 'conversation.removed'; conversationId: string }
   | { type: 'message'; message: Message }

@@ -1,4 +1,4 @@
-import type { Conversation, Message, PresenceStatus, User } from '@switchboard/protocol';
+import type { Conversation, Message, Presence, PresenceStatus, User } from '@switchboard/protocol';
 import { LIMITS } from '@switchboard/protocol';
 import type { Action } from './actions.js';
 import type { AppState, OutgoingMessage, Timeline } from './types.js';
@@ -138,8 +138,7 @@ export function reducer(state: AppState, action: Action): AppState {
     case 'welcome': {
       const conversations = new Map<string, Conversation>();
       for (const conversation of action.conversations) conversations.set(conversation.id, conversation);
-      const presence = new Map<string, PresenceStatus>(state.presence);
-      for (const entry of action.presence) presence.set(entry.userId, entry.status);
+      const presence = withPresence(state.presence, action.presence);
       // Timelines of conversations the user no longer belongs to are dropped.
       const timelines = new Map([...state.timelines].filter(([id]) => conversations.has(id)));
       return {
@@ -153,11 +152,10 @@ export function reducer(state: AppState, action: Action): AppState {
         users: withEntry(state.users, action.user.id, action.user),
       };
     }
-    case 'directory': {
-      const presence = new Map(state.presence);
-      for (const entry of action.presence) presence.set(entry.userId, entry.status);
-      return { ...state, users: mergeUsers(state.users, action.users), presence };
-    }
+    case 'directory':
+      return { ...state, users: mergeUsers(state.users, action.users), presence: withPresence(state.presence, action.presence) };
+    case 'presence.snapshot':
+      return { ...state, presence: withPresence(state.presence, action.presence) };
     case 'user':
       return {
         ...state,
@@ -231,4 +229,10 @@ export function reducer(state: AppState, action: Action): AppState {
     case 'outgoing.remove':
       return removeOutgoing(state, action.conversationId, action.clientId);
   }
+}
+
+function withPresence(current: ReadonlyMap<string, PresenceStatus>, entries: readonly Presence[]): Map<string, PresenceStatus> {
+  const presence = new Map(current);
+  for (const entry of entries) presence.set(entry.userId, entry.status);
+  return presence;
 }

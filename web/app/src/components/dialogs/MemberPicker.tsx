@@ -3,6 +3,7 @@ import type { User } from '@switchboard/protocol';
 import { useI18n } from '../../i18n/I18nProvider.js';
 import { useAppState } from '../../state/StoreProvider.js';
 import { Avatar } from '../common/Avatar.js';
+import { useWatchPresence } from '../../hooks/useWatchPresence.js';
 
 interface MemberPickerProps {
   /** People who may be picked. */
@@ -26,6 +27,8 @@ export function MemberPicker({ candidates, selected, onChange, label }: MemberPi
       .filter((user) => needle === '' || user.displayName.toLocaleLowerCase().includes(needle) || user.username.includes(needle))
       .sort((a, b) => collator.compare(a.displayName, b.displayName));
   }, [candidates, filter, locale]);
+
+  useWatchPresence(useMemo(() => visible.map((user) => user.id), [visible]));
 
   const toggle = (userId: string, on: boolean): void => {
     const next = new Set(selected);

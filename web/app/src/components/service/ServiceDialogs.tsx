@@ -5,6 +5,7 @@ import type { Translate } from '../../i18n/translate.js';
 import { describeFailure } from '../../lib/errors.js';
 import { useServiceActions, type TransferTarget } from '../../net/agentDesk.js';
 import { useAppState } from '../../state/StoreProvider.js';
+import { useWatchPresence } from '../../hooks/useWatchPresence.js';
 import { Avatar } from '../common/Avatar.js';
 import { Dialog } from '../common/Dialog.js';
 
@@ -245,6 +246,8 @@ export function AskDialog({ chatId, onClose, onDone }: { chatId: string; onClose
   const [note, setNote] = useState('');
   const noteId = useId();
   const filterId = useId();
+  // Colleagues in directory order: the ranking by presence below must not change what is watched.
+  useWatchPresence(useMemo(() => [...users.keys()].filter((id) => id !== meId), [users, meId]));
   const choices = useMemo(() => {
     const needle = filter.trim().toLocaleLowerCase();
     const collator = new Intl.Collator(locale);

@@ -17,7 +17,7 @@ export const ContactItem = memo(function ContactItem({ user, presence, busy, onO
   const { t } = useI18n();
   const statusId = useId();
   return (
-    <li>
+    <li data-user-id={user.id}>
       <button
         type="button"
         className="contact-item"

@@ -1,4 +1,4 @@
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useMemo, useRef, useState } from 'react';
 import { useNavigate } from '../../hooks/useHashRoute.js';
 import { useI18n } from '../../i18n/I18nProvider.js';
 import { describeFailure } from '../../lib/errors.js';
@@ -6,6 +6,7 @@ import { showToast } from '../../lib/toasts.js';
 import { useChatActions } from '../../net/actions.js';
 import { useAppState } from '../../state/StoreProvider.js';
 import { ContactItem } from './ContactItem.js';
+import { useRowsInView, useWatchPresence } from '../../hooks/useWatchPresence.js';
 
 /** The company directory (colleagues other than you), alphabetical, with presence. */
 export function ContactList({ query, onOpened }: { query: string; onOpened?: () => void }) {
@@ -26,6 +27,9 @@ export function ContactList({ query, onOpened }: { query: string; onOpened?: () 
       .sort((a, b) => collator.compare(a.displayName, b.displayName));
   }, [users, meId, query, locale]);
 
+  const listRef = useRef<HTMLUListElement>(null);
+  useWatchPresence(useRowsInView(listRef, contacts));
+
   const open = useCallback(
     (userId: string) => {
       setOpening(userId);
@@ -45,7 +49,7 @@ export function ContactList({ query, onOpened }: { query: string; onOpened?: () 
     return <p className="sidebar-empty">{query.trim() ? t('sidebar.noMatches', { query: query.trim() }) : t('sidebar.noContacts')}</p>;
   }
   return (
-    <ul className="contact-list">
+    <ul className="contact-list" ref={listRef}>
       {contacts.map((user) => (
         <ContactItem key={user.id} user={user} presence={presence.get(user.id) ?? 'offline'} busy={opening === user.id} onOpen={open} />
       ))}
