@@ -19,13 +19,14 @@ const FULL = {
   users: 5000,
   groupSize: 8,
   dmShare: 0.8,
-  steps: [500, 1000, 2000, 5000, 10_000, 12_500, 15_000, 20_000, 25_000, 30_000],
+  steps: [1000, 2000, 5000, 7500, 10_000, 12_500, 15_000, 20_000, 25_000, 30_000],
   stepSeconds: 3,
   warmupSeconds: 1,
   repeats: 3,
   offlineMessages: 1000,
   offlineRepeats: 5,
   reconnectRate: 1000,
+  reconnectClients: 10_000,
   restart: 'term',
   reconnectLeadS: 2,
   reconnectTimeoutS: 300,
@@ -34,9 +35,13 @@ const FULL = {
   idleSettleS: 2,
   disturbedRetries: 3,
   generators: 2,
-  // Generous: today each hello costs O(users) on the server (docs/performance.md), so 5,000
-  // employees take minutes to connect and to come back after a restart.
-  connectTimeoutS: 600,
+  connectTimeoutS: 120,
+  serviceAgents: 200,
+  serviceMaxChats: 10,
+  serviceVisitors: 2000,
+  serviceRate: 500,
+  serviceQueue: 500,
+  serviceCloseRate: 500,
 };
 const QUICK = {
   ...FULL,
@@ -47,6 +52,7 @@ const QUICK = {
   repeats: 1,
   offlineRepeats: 1,
   reconnectRate: 500,
+  reconnectClients: 300,
   reconnectLeadS: 1,
   reconnectTimeoutS: 20,
   idleSockets: 2000,
@@ -54,6 +60,9 @@ const QUICK = {
   idleSettleS: 1,
   disturbedRetries: 0,
   connectTimeoutS: 20,
+  serviceMaxChats: 5,
+  serviceVisitors: 500,
+  serviceQueue: 200,
 };
 
 const USAGE = `npm run bench -- [options]
@@ -62,7 +71,10 @@ const USAGE = `npm run bench -- [options]
   --store sqlite|postgres store of the server (default sqlite; postgres uses
                           ${process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'} with a fresh schema, dropped after)
   --scenarios a,b         any of ${ALL_SCENARIOS.join(', ')} (default all)
-  --cluster N             N server nodes behind the bus (not available yet)
+  --cluster N             N server nodes on PostgreSQL behind a Redis bus (${process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379'});
+                          implies --store postgres; cluster_speedup compares with --baseline
+  --baseline FILE         single-node results to compare a cluster run with (default: the newest
+                          bench/results/*-postgres.json of the same size, quick or full)
   --generators N          load-generator processes (default 2, at least 2)
   --users N               connected employees in the IM scenarios (default 5000)
   --steps a,b,...         offered msg/s steps (default 500,1000,2000,5000,10000,...)
@@ -70,7 +82,12 @@ const USAGE = `npm run bench -- [options]
   --repeats R             runs per step; the median run is reported (default 3)
   --idle-sockets N        idle sockets (default 19000)   --idle-users N (default 190)
   --reconnect-rate N      msg/s while the server restarts (default 1000)
+  --reconnect-clients N   clients connected when it restarts (default 10000; the employees of
+                          the im scenario and as many more)
   --restart term|kill     graceful restart (SIGTERM, default) or a crash (SIGKILL)
+  --service-agents N      agents on duty in the service scenario (default 200)
+  --service-visitors N    visitor chats arriving open loop (default 2000)
+  --service-rate N        their arrival rate, visitors/s (default 500)
   --wait-quiet S          before each measured run wait up to S s until other processes use
                           < 25% of a core (for shared machines; default 0 = do not wait)
   --out FILE              results file (default bench/results/<date>-<mode>.json)
@@ -85,6 +102,8 @@ function parseOptions(argv) {
       store: { type: 'string', default: 'sqlite' },
       scenarios: { type: 'string' },
       cluster: { type: 'string', default: '1' },
+      baseline: { type: 'string' },
+      'reconnect-clients': { type: 'string' },
       generators: { type: 'string' },
       users: { type: 'string' },
       steps: { type: 'string' },
@@ -94,6 +113,9 @@ function parseOptions(argv) {
       'idle-users': { type: 'string' },
       'reconnect-rate': { type: 'string' },
       restart: { type: 'string' },
+      'service-agents': { type: 'string' },
+      'service-visitors': { type: 'string' },
+      'service-rate': { type: 'string' },
       'wait-quiet': { type: 'string' },
       out: { type: 'string' },
       'no-write': { type: 'boolean', default: false },
@@ -114,7 +136,7 @@ function parseOptions(argv) {
   const options = {
     ...base,
     quick: values.quick,
-    store: values.store,
+    store: int(values.cluster, 1) > 1 ? 'postgres' : values.store,
     cluster: int(values.cluster, 1),
     generators: int(values.generators, base.generators, 2),
     users: int(values.users, base.users, 2),
@@ -124,7 +146,12 @@ function parseOptions(argv) {
     idleSockets: int(values['idle-sockets'], base.idleSockets),
     idleUsers: int(values['idle-users'], base.idleUsers),
     reconnectRate: int(values['reconnect-rate'], base.reconnectRate),
+    reconnectClients: int(values['reconnect-clients'], base.reconnectClients),
+    baseline: values.baseline,
     restart: values.restart ?? base.restart,
+    serviceAgents: int(values['service-agents'], base.serviceAgents),
+    serviceVisitors: int(values['service-visitors'], base.serviceVisitors),
+    serviceRate: int(values['service-rate'], base.serviceRate),
     waitQuietS: int(values['wait-quiet'], 0, 0),
     out: values.out,
     scenarios: values.scenarios ? values.scenarios.split(',').map((name) => name.trim()) : ALL_SCENARIOS,
@@ -133,7 +160,7 @@ function parseOptions(argv) {
   if (!['term', 'kill'].includes(options.restart)) fail(`--restart must be term or kill, not "${options.restart}"`);
   if (!['sqlite', 'postgres'].includes(options.store)) fail(`--store must be sqlite or postgres, not "${options.store}"`);
   for (const name of options.scenarios) if (!ALL_SCENARIOS.includes(name)) fail(`unknown scenario "${name}" (known: ${ALL_SCENARIOS.join(', ')})`);
-  if (options.cluster > 1) fail('--cluster is not available yet: it needs the Redis bus between nodes (issue 6, second part).');
+  if (options.cluster > 1 && values.store !== 'sqlite' && values.store !== 'postgres') fail('--cluster runs on PostgreSQL');
   if (options.stepSeconds <= options.warmupSeconds) fail('--step-seconds must be longer than the warm-up');
   options.mode = `${options.store}${options.cluster > 1 ? `-cluster${options.cluster}` : ''}${options.quick ? '-quick' : ''}`;
   return options;
@@ -155,6 +182,8 @@ const TARGETS = {
     reconnect_catch_up_s: ['<=', 10],
     reconnect_lost: ['<=', 0],
     reconnect_duplicated: ['<=', 0],
+    service_decisions_per_s: ['>=', 2000],
+    service_notify_p99_ms: ['<=', 50],
   },
 };
 
@@ -223,12 +252,32 @@ function printTables(options, result) {
   }
   const i = result.scenarios.idle;
   if (i) lines.push(`idle: ${i.opened}/${i.sockets} sockets (${i.users} users) in ${i.connectS} s, RSS ${i.rssBeforeMb} -> ${i.rssAfterMb} MB = ${i.kbPerSession} KB per session`);
-  if (result.scenarios.service?.skipped) lines.push(`service: not measured (${result.scenarios.service.reason})`);
+  const s = result.scenarios.service;
+  if (s?.skipped) lines.push(`service: not measured (${s.reason})`);
+  else if (s) lines.push(...serviceLines(s));
   lines.push('');
   const heads = Object.entries(result.targets).map(([key, verdict]) => [key, verdict.value ?? '-', verdict.target, verdict.met === null ? '-' : verdict.met ? 'met' : 'MISSED']);
   lines.push(`Headline figures (${result.mode}; ${result.machine.cpus} x ${result.machine.model}, node ${result.machine.node})`, ...table(['figure', 'value', 'target', ''], heads));
   lines.push('', `total ${result.durationS} s`);
   process.stdout.write(`\n${lines.join('\n')}\n`);
+}
+
+function serviceLines(s) {
+  const a = s.arrivals;
+  const b = s.burst;
+  const q = s.queue;
+  const ms = (h) => `${h.p50 ?? '-'} / ${h.p99 ?? '-'}`;
+  const cpu = (phase) => `${phase.serverCpuPct.join('/')}`;
+  const rows = [
+    [`arrivals ${a.visitors} at ${a.arrivedPerS}/s`, a.assigned, `open->notified ${ms(a.notifyFromOpenMs)}`, `v->a ${ms(a.visitorToAgentMs)}, a->v ${ms(a.agentToVisitorMs)}`, cpu(a), a.databaseCpuPct ?? '-', a.generatorCpuPct.join('/'), a.otherCpuPct ?? '-'],
+    [`burst ${b.chats} at once`, b.assigned, `start->notified ${ms(b.notifyFromStartMs)}`, `${b.decisionsPerS ?? '-'} decisions/s`, cpu(b), b.databaseCpuPct ?? '-', b.generatorCpuPct.join('/'), b.otherCpuPct ?? '-'],
+    [`queue ${q.visitors}, longest ${q.maxQueueLength}`, q.visitors - q.stillQueued, `in queue ${ms(q.timeInQueueMs)}`, q.drained ? `drained ${q.drainMs} ms after closes began (${q.closeRatePerS}/s)` : `${q.stillQueued} still queued`, cpu(q), q.databaseCpuPct ?? '-', q.generatorCpuPct.join('/'), q.otherCpuPct ?? '-'],
+  ];
+  return [
+    `service: ${s.sizes.agents} agents x ${s.sizes.maxChats} seats on ${s.sizes.nodes} node(s); latencies p50 / p99 ms`,
+    ...table(['phase', 'assigned', 'notify', 'relay / throughput', 'srv CPU%', 'PG CPU%', 'gen CPU%', 'other%'], rows),
+    '',
+  ];
 }
 
 function table(header, rows) {

@@ -15,9 +15,11 @@ const CHUNK = 500;
 
 /**
  * Seeds one dataset and returns its fixture. `spec` lists groups of users, each with a layout:
- *   { name, count, sessionsPerUser?, dmOffsets?: number[], groupSize?, groupsPerUser? }
+ *   { name, count, roles?, sessionsPerUser?, dmOffsets?: number[], groupSize?, groupsPerUser? }
  * DMs join user i with i+offset (ring); groups partition a shuffled copy of the users.
  * Pairs `{ name, count }` in spec.pairs make `count` (receiver, sender) users sharing one DM.
+ * `spec.service` ({ agents: group name, maxChats, siteKey, origin }) gives that group's users a
+ * customer-service record (off duty, `maxChats` seats) and adds a widget site for `origin`.
  */
 export async function seed(storeOptions, spec, dist) {
   const { openStore } = await importServer('store/index.js', dist);
@@ -31,10 +33,10 @@ export async function seed(storeOptions, spec, dist) {
   const conversations = [];
   const fixture = { users: [], conversations: [], groups: {} };
 
-  const addUser = (prefix, index) => {
+  const addUser = (prefix, index, roles = 'employee') => {
     const id = randomUUID();
     const username = `${prefix}${index}`;
-    users.push({ id, username, display_name: `Bench ${prefix} ${index}`, password_hash: passwordHash, roles: 'employee', disabled: 0, created_at: now, updated_at: now });
+    users.push({ id, username, display_name: `Bench ${prefix} ${index}`, password_hash: passwordHash, roles, disabled: 0, created_at: now, updated_at: now });
     fixture.users.push({ id, username, tokens: [] });
     return fixture.users.length - 1;
   };
@@ -57,7 +59,7 @@ export async function seed(storeOptions, spec, dist) {
   for (const group of spec.groups) {
     const first = fixture.users.length;
     for (let i = 0; i < group.count; i += 1) {
-      const index = addUser(group.name, i);
+      const index = addUser(group.name, i, group.roles);
       for (let s = 0; s < (group.sessionsPerUser ?? 1); s += 1) addSession(index);
     }
     const indexes = Array.from({ length: group.count }, (_, i) => first + i);
@@ -100,9 +102,45 @@ export async function seed(storeOptions, spec, dist) {
     for (let i = 0; i < rows.length; i += CHUNK) await trx.insertInto('conversations').values(rows.slice(i, i + CHUNK)).execute();
     const members = conversations.flatMap((conversation) => conversation.members);
     for (let i = 0; i < members.length; i += CHUNK) await trx.insertInto('conversation_members').values(members.slice(i, i + CHUNK)).execute();
+    if (spec.service) fixture.site = await seedService(trx, spec.service, fixture, users, now);
   });
   await store.close();
   return fixture;
+}
+
+/** Customer-service rows: the agents' records (as their first duty.set would create them) and one widget site. */
+async function seedService(trx, service, fixture, users, now) {
+  const { first, count } = fixture.groups[service.agents];
+  const agents = users.slice(first, first + count).map((user) => ({
+    user_id: user.id,
+    display_name: user.display_name,
+    duty_status: 'off',
+    priority: 0,
+    max_chats: service.maxChats,
+    active_chats: 0,
+    last_assigned_at: 0,
+    duty_changed_at: now,
+    seen_at: now,
+    created_at: now,
+    updated_at: now,
+  }));
+  for (let i = 0; i < agents.length; i += CHUNK) await trx.insertInto('cs_agents').values(agents.slice(i, i + CHUNK)).execute();
+  await trx
+    .insertInto('cs_sites')
+    .values({
+      id: randomUUID(),
+      site_key: service.siteKey,
+      name: 'Bench site',
+      allowed_origins: JSON.stringify([service.origin]),
+      color: '#2563eb',
+      greeting: 'Hi! How can we help you today?',
+      pre_chat_enabled: 0,
+      pre_chat_fields: '[]',
+      created_at: now,
+      updated_at: now,
+    })
+    .execute();
+  return { siteKey: service.siteKey, origin: service.origin, page: { url: `${service.origin}/pricing`, title: 'Pricing', referrer: '' } };
 }
 
 /** The conversations of each user, as indexes into fixture.conversations. */
