@@ -49,6 +49,19 @@ function byTurn(a: AgentRecord, b: AgentRecord): number {
 /** At most this many agents are tried for one chat in one pass (the rest wait for the next). */
 const MAX_TRIES = 25;
 
+/** A proposed assignment: the chat and the agent the rule picked for it. */
+export interface Proposal {
+  chat: ChatRecord;
+  agent: AgentRecord;
+}
+
+export interface Plan {
+  proposals: Proposal[];
+  /** The time to assign at, and the reply deadline that goes with it. */
+  now: number;
+  replyDueAt: number | null;
+}
+
 export interface RouteOptions {
   /** Agents who must not get the chat (the one transferring it away, those who missed it). */
   exclude?: readonly string[];
@@ -70,6 +83,36 @@ export class ChatRouter {
     const preferred = options.prefer ? ordered.findIndex((agent) => agent.userId === options.prefer) : -1;
     if (preferred > 0) ordered.unshift(...ordered.splice(preferred, 1));
     return ordered.slice(0, MAX_TRIES);
+  }
+
+  /**
+   * An agent for each queued chat (longest waiter first) by the configured rule, over one snapshot
+   * of the agents with room whose counts move with every pick, so one pass spreads the chats as
+   * routing them one at a time would. Only a proposal: each assignment is made by the conditional
+   * update, which has the last word (another node may have taken the seat meanwhile).
+   */
+  async plan(chats: readonly ChatRecord[]): Promise<Plan> {
+    const now = this.now();
+    const settings = await this.repos.settings.get();
+    const replyDueAt = settings.replyTimeoutMs > 0 ? now + settings.replyTimeoutMs : null;
+    const agents = chats.length > 0 ? await this.repos.agents.candidates(null, []) : [];
+    if (agents.length === 0) return { proposals: [], now, replyDueAt };
+    const departments = chats.some((chat) => chat.departmentId !== null) ? await this.repos.agents.departmentsOf(agents.map((agent) => agent.userId)) : new Map<string, string[]>();
+    const visitors = await this.repos.visitors.findMany([...new Set(chats.map((chat) => chat.visitorId))]);
+    const lastAgentOf = new Map(visitors.map((visitor) => [visitor.id, visitor.lastAgentId]));
+    const snapshot = agents.map((agent) => ({ ...agent }));
+    const proposals: Proposal[] = [];
+    for (const chat of chats) {
+      const open = snapshot.filter((agent) => agent.activeChats < agent.maxChats && (chat.departmentId === null || departments.get(agent.userId)?.includes(chat.departmentId)));
+      if (open.length === 0) continue;
+      const last = lastAgentOf.get(chat.visitorId);
+      const agent = open.find((candidate) => candidate.userId === last) ?? (RULES[settings.routingRule](open)[0] as AgentRecord);
+      agent.activeChats += 1;
+      // Later than any stored time, and in pick order, so round-robin moves on within the pass.
+      agent.lastAssignedAt = now + proposals.length / 1e6;
+      proposals.push({ chat, agent });
+    }
+    return { proposals, now, replyDueAt };
   }
 
   /** Deadline for the assignee's first reply, from the current setting (null: no timeout). */

@@ -4,8 +4,11 @@ import { chatEvent, type SystemLines } from './announce.js';
 import type { ChatRouter } from './chatRouter.js';
 import type { Notifier } from './notify.js';
 
-/** How many queued chats one drain looks at. */
+/** How many queued chats one pass of a drain looks at, and how many passes one drain makes at most. */
 const DRAIN_BATCH = 200;
+const MAX_PASSES = 50;
+/** Passes in a row in which the database refused every proposal (other nodes racing) before the sweeper takes over. */
+const MAX_REFUSED_PASSES = 3;
 
 /**
  * The waiting line. Whenever room may have appeared (an agent came on duty or freed a seat, a
@@ -41,28 +44,34 @@ export class ChatQueue {
   }
 
   /** Announces a chat that was just assigned to `agentId`. */
-  async assigned(chat: ChatRecord, agentId: string): Promise<void> {
-    const agent = await this.repos.agents.find(agentId);
+  async assigned(chat: ChatRecord, agentId: string, agentName?: string): Promise<void> {
+    const name = agentName ?? (await this.repos.agents.find(agentId))?.displayName;
     const fresh = await this.notify.chat(chat.id);
-    if (fresh) await this.lines.post(fresh, chatEvent('agent_joined', { agent: agent?.displayName }), true);
+    if (fresh) await this.lines.post(fresh, chatEvent('agent_joined', { agent: name }), true);
   }
 
+  /**
+   * Proposals for a batch of queued chats, then their conditional assignments all at once (on
+   * SQLite they share one commit), then the announcements. Proposals the database refused (another
+   * node was faster) are routed again in the next pass with a fresh view of the agents.
+   */
   private async drainOnce(): Promise<void> {
-    const queued = await this.repos.chats.queued(DRAIN_BATCH);
-    if (queued.length === 0) return;
-    // Nobody anywhere has room: nothing to try (the common case while every agent is full).
-    if ((await this.repos.agents.candidates(null, [])).length === 0) return;
     let changed = false;
-    for (const chat of queued) {
-      const visitor = await this.repos.visitors.find(chat.visitorId);
-      const agentId = await this.router.assign(chat, { prefer: visitor?.lastAgentId ?? null });
-      if (agentId) {
+    let refusedPasses = 0;
+    for (let pass = 0; pass < MAX_PASSES && refusedPasses < MAX_REFUSED_PASSES; pass += 1) {
+      const queued = await this.repos.chats.queued(DRAIN_BATCH);
+      // Nobody has room, or nothing waits (the common cases): nothing to try.
+      const plan = await this.router.plan(queued);
+      if (plan.proposals.length === 0) break;
+      const made = await Promise.all(plan.proposals.map(({ chat, agent }) => this.repos.chats.assign(chat.id, agent.userId, plan.now, plan.replyDueAt)));
+      const assigned = plan.proposals.filter((_, i) => made[i]);
+      if (assigned.length > 0) {
         changed = true;
-        await this.assigned(chat, agentId);
-        continue;
+        await Promise.all(assigned.map(({ chat, agent }) => this.assigned(chat, agent.userId, agent.displayName)));
       }
-      // Without a department every agent could have taken it: nobody has room, stop here.
-      if (chat.departmentId === null && (await this.repos.agents.candidates(null, [])).length === 0) break;
+      const refused = assigned.length < plan.proposals.length;
+      refusedPasses = assigned.length === 0 ? refusedPasses + 1 : 0;
+      if (!refused && queued.length < DRAIN_BATCH) break;
     }
     if (changed) await this.notify.queuePositions();
   }

@@ -1,7 +1,8 @@
-import { sql, type Selectable, type SqlBool, type Transaction } from 'kysely';
+import { sql, type Selectable, type SqlBool } from 'kysely';
 import type { ChatStatus } from '@switchboard/protocol';
-import type { CsChatsTable, ServiceDatabase, ServiceDb } from './schema.js';
+import type { CsChatsTable, ServiceDb } from './schema.js';
 import { affected, containsPattern, isRetryableConflict, parseJson, Rollback } from './util.js';
+import type { Trx, WriteTransactions } from './writes.js';
 
 export type ClosedBy = 'agent' | 'visitor' | 'system';
 
@@ -83,14 +84,12 @@ export interface ChatRepository {
   search(options: { text?: string | undefined; closedOnly: boolean; before?: number | undefined; limit: number }): Promise<{ chats: ChatRecord[]; hasMore: boolean }>;
 }
 
-type Trx = Transaction<ServiceDatabase>;
-
-export function createChatRepository(db: ServiceDb): ChatRepository {
+export function createChatRepository(db: ServiceDb, writes: WriteTransactions): ChatRepository {
   /** Runs a conditional transaction: false when it rolled back on purpose; retried on a PostgreSQL deadlock. */
   async function attempt(work: (trx: Trx) => Promise<void>): Promise<boolean> {
     for (let round = 0; ; round += 1) {
       try {
-        await db.transaction().execute(work);
+        await writes.run(work);
         return true;
       } catch (error) {
         if (error instanceof Rollback) return false;
@@ -132,28 +131,30 @@ export function createChatRepository(db: ServiceDb): ChatRepository {
 
   return {
     async create(chat, now) {
-      await db
-        .insertInto('cs_chats')
-        .values({
-          id: chat.id,
-          site_id: chat.siteId,
-          visitor_id: chat.visitorId,
-          department_id: chat.departmentId,
-          status: 'queued',
-          assignee_id: null,
-          queued_at: now,
-          created_at: now,
-          first_assigned_at: null,
-          assigned_at: null,
-          first_response_at: null,
-          reply_due_at: null,
-          missed_agent_ids: '[]',
-          closed_at: null,
-          closed_by: null,
-          last_seq: 0,
-          visitor_read_seq: 0,
-        })
-        .execute();
+      await writes.run((trx) =>
+        trx
+          .insertInto('cs_chats')
+          .values({
+            id: chat.id,
+            site_id: chat.siteId,
+            visitor_id: chat.visitorId,
+            department_id: chat.departmentId,
+            status: 'queued',
+            assignee_id: null,
+            queued_at: now,
+            created_at: now,
+            first_assigned_at: null,
+            assigned_at: null,
+            first_response_at: null,
+            reply_due_at: null,
+            missed_agent_ids: '[]',
+            closed_at: null,
+            closed_by: null,
+            last_seq: 0,
+            visitor_read_seq: 0,
+          })
+          .execute(),
+      );
       const created = await this.find(chat.id);
       if (!created) throw new Error('chat row vanished');
       return created;
@@ -304,11 +305,13 @@ export function createChatRepository(db: ServiceDb): ChatRepository {
       return undefined;
     },
     async replied(chatId, now) {
-      await db
-        .updateTable('cs_chats')
-        .set((eb) => ({ reply_due_at: null, first_response_at: eb.fn.coalesce('first_response_at', eb.val(now)) }))
-        .where('id', '=', chatId)
-        .execute();
+      await writes.run((trx) =>
+        trx
+          .updateTable('cs_chats')
+          .set((eb) => ({ reply_due_at: null, first_response_at: eb.fn.coalesce('first_response_at', eb.val(now)) }))
+          .where('id', '=', chatId)
+          .execute(),
+      );
     },
     async postponeReply(chatId, now, replyDueAt) {
       const result = await db

@@ -9,6 +9,7 @@ import type { ServiceDatabase } from './schema.js';
 import { createSettingsRepository, type SettingsRepository } from './settings.js';
 import { createSiteRepository, type SiteRepository } from './sites.js';
 import { createVisitorRepository, type VisitorRepository } from './visitors.js';
+import { createWriteTransactions } from './writes.js';
 
 /** The customer-service system's repositories, on its own cs_ tables. */
 export interface ServiceRepositories {
@@ -25,14 +26,15 @@ export interface ServiceRepositories {
 /** On the store's connection; the CS system sees only its own tables through it. */
 export function createServiceRepositories(store: Store): ServiceRepositories {
   const serviceDb = store.db as unknown as Kysely<ServiceDatabase>;
+  const writes = createWriteTransactions(serviceDb, store.dialect);
   return {
     settings: createSettingsRepository(serviceDb),
     agents: createAgentRepository(serviceDb),
     departments: createDepartmentRepository(serviceDb),
     sites: createSiteRepository(serviceDb),
-    visitors: createVisitorRepository(serviceDb),
-    chats: createChatRepository(serviceDb),
-    messages: createChatMessageRepository(serviceDb),
+    visitors: createVisitorRepository(serviceDb, writes),
+    chats: createChatRepository(serviceDb, writes),
+    messages: createChatMessageRepository(serviceDb, writes),
     offline: createOfflineRepository(serviceDb),
   };
 }

@@ -3,6 +3,7 @@ import type { Selectable } from 'kysely';
 import { ChatEvent, type ChatAuthor, type ChatMessage } from '@switchboard/protocol';
 import type { CsChatMessagesTable, ServiceDb } from './schema.js';
 import { isUniqueViolation } from './util.js';
+import type { WriteTransactions } from './writes.js';
 
 export interface StoredChatMessage extends ChatMessage {
   /** False for internal notes and agent-only system lines: the visitor never receives them. */
@@ -41,9 +42,9 @@ export interface ChatMessageRepository {
   lastOf(chats: readonly { id: string; lastSeq: number }[]): Promise<Map<string, StoredChatMessage>>;
 }
 
-export function createChatMessageRepository(db: ServiceDb): ChatMessageRepository {
+export function createChatMessageRepository(db: ServiceDb, writes: WriteTransactions): ChatMessageRepository {
   async function appendOnce(message: NewChatMessage, now: number, allowClosed: boolean): Promise<ChatAppendOutcome> {
-    return db.transaction().execute(async (trx) => {
+    return writes.run(async (trx): Promise<ChatAppendOutcome> => {
       if (message.senderKey && message.clientId) {
         const existing = await trx
           .selectFrom('cs_chat_messages')

@@ -2,6 +2,7 @@ import type { Selectable } from 'kysely';
 import type { PageInfo } from '@switchboard/protocol';
 import type { CsVisitorsTable, ServiceDb } from './schema.js';
 import { affected, parseJson } from './util.js';
+import type { WriteTransactions } from './writes.js';
 
 export interface VisitorRecord {
   id: string;
@@ -58,30 +59,32 @@ export interface VisitorRepository {
   markGone(id: string, now: number, staleBefore: number): Promise<boolean>;
 }
 
-export function createVisitorRepository(db: ServiceDb): VisitorRepository {
+export function createVisitorRepository(db: ServiceDb, writes: WriteTransactions): VisitorRepository {
   return {
     async create(visitor, now) {
-      await db
-        .insertInto('cs_visitors')
-        .values({
-          id: visitor.id,
-          site_id: visitor.siteId,
-          token_hash: visitor.tokenHash,
-          name: null,
-          email: null,
-          fields: '{}',
-          page_url: visitor.page?.url ?? null,
-          page_title: visitor.page?.title ?? null,
-          referrer: visitor.page?.referrer ?? null,
-          user_agent: visitor.userAgent?.slice(0, 512) ?? null,
-          language: visitor.language ?? null,
-          online: 1,
-          leave_due_at: null,
-          last_seen_at: now,
-          last_agent_id: null,
-          created_at: now,
-        })
-        .execute();
+      await writes.run((trx) =>
+        trx
+          .insertInto('cs_visitors')
+          .values({
+            id: visitor.id,
+            site_id: visitor.siteId,
+            token_hash: visitor.tokenHash,
+            name: null,
+            email: null,
+            fields: '{}',
+            page_url: visitor.page?.url ?? null,
+            page_title: visitor.page?.title ?? null,
+            referrer: visitor.page?.referrer ?? null,
+            user_agent: visitor.userAgent?.slice(0, 512) ?? null,
+            language: visitor.language ?? null,
+            online: 1,
+            leave_due_at: null,
+            last_seen_at: now,
+            last_agent_id: null,
+            created_at: now,
+          })
+          .execute(),
+      );
       const created = await this.find(visitor.id);
       if (!created) throw new Error('visitor row vanished');
       return created;
@@ -108,7 +111,7 @@ export function createVisitorRepository(db: ServiceDb): VisitorRepository {
         ...(changes.language !== undefined ? { language: changes.language } : {}),
       };
       if (Object.keys(set).length === 0) return;
-      await db.updateTable('cs_visitors').set(set).where('id', '=', id).execute();
+      await writes.run((trx) => trx.updateTable('cs_visitors').set(set).where('id', '=', id).execute());
     },
     async present(id, now) {
       const back = await db
@@ -134,13 +137,15 @@ export function createVisitorRepository(db: ServiceDb): VisitorRepository {
       return back.map((row) => row.id);
     },
     async leaving(id, dueAt) {
-      await db
-        .updateTable('cs_visitors')
-        .set({ leave_due_at: dueAt })
-        .where('id', '=', id)
-        .where('online', '=', 1)
-        .where((eb) => eb.or([eb('leave_due_at', 'is', null), eb('leave_due_at', '>', dueAt)]))
-        .execute();
+      await writes.run((trx) =>
+        trx
+          .updateTable('cs_visitors')
+          .set({ leave_due_at: dueAt })
+          .where('id', '=', id)
+          .where('online', '=', 1)
+          .where((eb) => eb.or([eb('leave_due_at', 'is', null), eb('leave_due_at', '>', dueAt)]))
+          .execute(),
+      );
     },
     async dueToLeave(now, staleBefore, limit) {
       const rows = await db

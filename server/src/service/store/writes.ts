@@ -1,0 +1,101 @@
+import { setImmediate } from 'node:timers';
+import { sql, type Transaction } from 'kysely';
+import type { Store } from '../../store/index.js';
+import type { ServiceDatabase, ServiceDb } from './schema.js';
+
+export type Trx = Transaction<ServiceDatabase>;
+
+/**
+ * How the CS system's writes reach the database: every write is a unit of work on a transaction,
+ * and its promise settles only after that transaction committed.
+ *
+ * On SQLite there is one connection and every COMMIT is an fsync on the event loop (synchronous =
+ * FULL), which would cap the CS system at about a thousand commits a second. So the units started
+ * while a commit is being prepared share one transaction: each runs inside its own savepoint, so a
+ * unit that throws (a conditional update that found nothing, a unique violation) is rolled back
+ * alone and its caller gets the error, while the others commit. Units run one after another, in
+ * the order they were started, exactly as separate transactions would on a single connection.
+ *
+ * On PostgreSQL each unit is its own transaction: the pool runs them in parallel and the server
+ * groups their WAL flushes itself.
+ */
+export interface WriteTransactions {
+  run<T>(work: (trx: Trx) => Promise<T>): Promise<T>;
+}
+
+/** At most this many units share one commit (bounds how long one transaction holds the connection). */
+const MAX_UNITS_PER_COMMIT = 500;
+
+export function createWriteTransactions(db: ServiceDb, dialect: Store['dialect']): WriteTransactions {
+  if (dialect !== 'sqlite') return { run: (work) => db.transaction().execute(work) };
+  return new GroupCommit(db);
+}
+
+interface Unit {
+  work: (trx: Trx) => Promise<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+
+class GroupCommit implements WriteTransactions {
+  private readonly waiting: Unit[] = [];
+  private scheduled = false;
+  private committing = false;
+
+  constructor(private readonly db: ServiceDb) {}
+
+  run<T>(work: (trx: Trx) => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.waiting.push({ work, resolve: resolve as (value: unknown) => void, reject });
+      this.schedule();
+    });
+  }
+
+  /** At the end of the current turn, so the units that this turn's events started join in. */
+  private schedule(): void {
+    if (this.scheduled || this.committing) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      void this.commit();
+    });
+  }
+
+  private async commit(): Promise<void> {
+    this.committing = true;
+    const units = this.waiting.splice(0, MAX_UNITS_PER_COMMIT);
+    try {
+      const outcomes = await this.db.transaction().execute(async (trx) => {
+        const done: Outcome[] = [];
+        for (const unit of units) done.push(await inSavepoint(trx, unit.work));
+        return done;
+      });
+      units.forEach((unit, i) => {
+        const outcome = outcomes[i] as Outcome;
+        if (outcome.ok) unit.resolve(outcome.value);
+        else unit.reject(outcome.error);
+      });
+    } catch (error) {
+      // The commit itself failed: nothing of this batch was written.
+      for (const unit of units) unit.reject(error);
+    } finally {
+      this.committing = false;
+      if (this.waiting.length > 0) this.schedule();
+    }
+  }
+}
+
+async function inSavepoint(trx: Trx, work: (trx: Trx) => Promise<unknown>): Promise<Outcome> {
+  await sql`savepoint cs_unit`.execute(trx);
+  try {
+    const value = await work(trx);
+    await sql`release savepoint cs_unit`.execute(trx);
+    return { ok: true, value };
+  } catch (error) {
+    await sql`rollback to savepoint cs_unit`.execute(trx);
+    await sql`release savepoint cs_unit`.execute(trx);
+    return { ok: false, error };
+  }
+}
