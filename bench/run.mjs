@@ -99,7 +99,7 @@ function parseOptions(argv) {
     args: argv,
     options: {
       quick: { type: 'boolean', default: false },
-      store: { type: 'string', default: 'sqlite' },
+      store: { type: 'string' },
       scenarios: { type: 'string' },
       cluster: { type: 'string', default: '1' },
       baseline: { type: 'string' },
@@ -136,7 +136,7 @@ function parseOptions(argv) {
   const options = {
     ...base,
     quick: values.quick,
-    store: int(values.cluster, 1) > 1 ? 'postgres' : values.store,
+    store: values.store ?? (int(values.cluster, 1) > 1 ? 'postgres' : 'sqlite'),
     cluster: int(values.cluster, 1),
     generators: int(values.generators, base.generators, 2),
     users: int(values.users, base.users, 2),
@@ -160,7 +160,7 @@ function parseOptions(argv) {
   if (!['term', 'kill'].includes(options.restart)) fail(`--restart must be term or kill, not "${options.restart}"`);
   if (!['sqlite', 'postgres'].includes(options.store)) fail(`--store must be sqlite or postgres, not "${options.store}"`);
   for (const name of options.scenarios) if (!ALL_SCENARIOS.includes(name)) fail(`unknown scenario "${name}" (known: ${ALL_SCENARIOS.join(', ')})`);
-  if (options.cluster > 1 && values.store !== 'sqlite' && values.store !== 'postgres') fail('--cluster runs on PostgreSQL');
+  if (options.cluster > 1 && options.store !== 'postgres') fail('--cluster needs --store postgres: the nodes share one database (SQLite is one node\'s file)');
   if (options.stepSeconds <= options.warmupSeconds) fail('--step-seconds must be longer than the warm-up');
   options.mode = `${options.store}${options.cluster > 1 ? `-cluster${options.cluster}` : ''}${options.quick ? '-quick' : ''}`;
   return options;
@@ -176,6 +176,7 @@ function fail(message) {
 const TARGETS = {
   sqlite: { im_max_msgs_per_s_p99_under_100ms: ['>=', 10_000], im_p99_ms_at_2k: ['<=', 15] },
   postgres: { im_max_msgs_per_s_p99_under_100ms: ['>=', 5_000] },
+  cluster: { cluster_speedup: ['>=', 1.6] },
   any: {
     offline_flush_ms_1000: ['<=', 100],
     idle_kb_per_session: ['<=', 10],
@@ -205,8 +206,32 @@ function headlines(options, scenarios) {
   };
 }
 
+/**
+ * A cluster run's max msgs/s over a single node's: the baseline file given, or the newest
+ * single-node PostgreSQL results of the same size (quick or full) in bench/results/.
+ */
+function clusterComparison(options, figures) {
+  if (options.cluster <= 1) return null;
+  const dir = path.join(here, 'results');
+  const suffix = options.quick ? '-postgres-quick.json' : '-postgres.json';
+  const file =
+    options.baseline ??
+    (fs.existsSync(dir)
+      ? fs
+          .readdirSync(dir)
+          .filter((name) => name.endsWith(suffix))
+          .sort()
+          .map((name) => path.join(dir, name))
+          .at(-1)
+      : undefined);
+  if (!file) return { baseline: null, why: `no single-node results (*${suffix}) to compare with; run \`npm run bench -- --store postgres${options.quick ? ' --quick' : ''}\` first` };
+  const single = JSON.parse(fs.readFileSync(file, 'utf8')).im_max_msgs_per_s_p99_under_100ms;
+  const clustered = figures.im_max_msgs_per_s_p99_under_100ms;
+  return { baseline: path.relative(path.join(here, '..'), file), singleNodeMsgsPerS: single, clusterMsgsPerS: clustered, speedup: single && clustered ? round(clustered / single, 2) : null };
+}
+
 function verdicts(options, figures) {
-  const targets = { ...TARGETS.any, ...TARGETS[options.store] };
+  const targets = { ...TARGETS.any, ...TARGETS[options.store], ...(options.cluster > 1 ? TARGETS.cluster : {}) };
   const out = {};
   for (const [key, [op, limit]] of Object.entries(targets)) {
     const value = figures[key];
@@ -250,6 +275,8 @@ function printTables(options, result) {
       `reconnect (${r.restart}): ${r.caughtUp}/${r.clients} clients back and caught up ${r.catchUpS ?? 'timeout'} s after the stop began (old process gone in ${r.stopMs} ms, exit ${r.stopExit}; ${r.catchUpAfterRestartS ?? '-'} s after the new one listened) at ${r.rate} msg/s; sent ${r.sent}, lost ${r.lost}, duplicated ${r.duplicated}`,
     );
   }
+  const k = result.cluster;
+  if (k) lines.push(k.baseline ? `cluster: ${result.options.cluster} nodes ${k.clusterMsgsPerS ?? '-'} msg/s vs one node ${k.singleNodeMsgsPerS ?? '-'} msg/s (${k.baseline}) = ${k.speedup ?? '-'}x` : `cluster: no speedup figure (${k.why})`);
   const i = result.scenarios.idle;
   if (i) lines.push(`idle: ${i.opened}/${i.sockets} sockets (${i.users} users) in ${i.connectS} s, RSS ${i.rssBeforeMb} -> ${i.rssAfterMb} MB = ${i.kbPerSession} KB per session`);
   const s = result.scenarios.service;
@@ -318,6 +345,8 @@ async function main() {
     scenarios.service = await runService(options, log);
   }
   const figures = headlines(options, scenarios);
+  const cluster = clusterComparison(options, figures);
+  if (cluster) figures.cluster_speedup = cluster.speedup ?? null;
   const result = {
     ...figures,
     mode: options.mode,
@@ -329,6 +358,7 @@ async function main() {
     serverDist: process.env.BENCH_SERVER_DIST ?? 'server/dist',
     durationS: round((nowMs() - started) / 1000, 1),
     targets: verdicts(options, figures),
+    ...(cluster ? { cluster } : {}),
     options: Object.fromEntries(Object.entries(options).filter(([key]) => key !== 'write')),
     scenarios,
   };

@@ -334,11 +334,15 @@ const commands = {
     return { clients: clients.length };
   },
 
-  /** Opens every socket not yet open (at most `concurrency` handshakes at a time), hello -> welcome. */
-  async connect({ concurrency = 200, timeoutMs = 120_000, only }) {
+  /**
+   * Opens every socket not yet open (at most `concurrency` handshakes at a time), hello -> welcome:
+   * the eager clients, or those of the `only` users (`activate` makes them eager from then on).
+   */
+  async connect({ concurrency = 200, timeoutMs = 120_000, only, activate = false }) {
     const started = nowMs();
     const cpu = process.cpuUsage();
-    const wanted = clients.filter((client) => !client.ready && (only ? only.includes(client.userIndex) : !client.lazy));
+    const onlyUsers = only ? new Set(only) : null;
+    const wanted = clients.filter((client) => !client.ready && (onlyUsers ? onlyUsers.has(client.userIndex) : !client.lazy));
     const times = new Histogram();
     let failed = 0;
     let next = 0;
@@ -361,6 +365,8 @@ const commands = {
       }
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, wanted.length) }, one));
+    // Lazy clients connected for good: from now on they send, count and are verified like the rest.
+    if (activate) for (const client of wanted) if (client.ready) client.lazy = false;
     return { opened: wanted.filter((client) => client.ready).length, failed, ms: nowMs() - started, handshake: times.toJSON(), cpu: cpuSince(cpu), counters: takeCounters() };
   },
 

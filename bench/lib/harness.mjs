@@ -14,6 +14,7 @@ const children = new Set();
 const cleanups = [];
 
 export const PG_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+export const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 /** A fresh, empty store for one scenario: a temporary SQLite folder or a new PostgreSQL schema. */
 export async function createStore(kind, label) {
@@ -102,6 +103,49 @@ export async function startServer(store, { port, nodeId = 'bench-1', env = {} } 
     },
   };
   return server;
+}
+
+/**
+ * `count` nodes on one store, on the given ports (fresh ones by default). Two or more share a
+ * Redis bus under a key prefix of their own (this run and label), as `docs/operations.md` runs a
+ * cluster. Resolves with the group: the nodes, their URLs, summed metrics, stop and restart.
+ */
+export async function startNodes(store, { count = 1, ports, label = 'nodes' } = {}) {
+  const chosen = ports ?? [];
+  while (chosen.length < count) chosen.push(await freePort());
+  const env = count > 1 ? { SWITCHBOARD_BUS: REDIS_URL, SWITCHBOARD_BUS_PREFIX: `sb_bench_${process.pid}_${label}` } : {};
+  const nodes = await Promise.all(chosen.map((port, i) => startServer(store, { port, nodeId: `bench-${i + 1}`, env })));
+  return {
+    nodes,
+    urls: nodes.map((node) => node.url),
+    /** Every node's /metrics, summed (CPU, memory, counters); event-loop lag is the worst node's. */
+    async metrics(query = '') {
+      return mergeMetrics(await Promise.all(nodes.map((node) => node.metrics(query))));
+    },
+    /** SIGKILL (a crash) of every node, or SIGTERM (graceful, the default); resolves when all are gone. */
+    async stop(signal = 'SIGTERM') {
+      if (signal === 'SIGKILL') for (const node of nodes) node.child.kill('SIGKILL');
+      await Promise.all(nodes.map((node) => node.stop()));
+      return (await Promise.all(nodes.map((node) => node.exited)))[0];
+    },
+    /** The same nodes again: new processes on the same ports and store. */
+    restart: () => startNodes(store, { count, ports: chosen, label }),
+  };
+}
+
+function mergeMetrics(parts) {
+  if (parts.length === 1) return parts[0];
+  const total = (pick) => parts.reduce((sum, part) => sum + (pick(part) ?? 0), 0);
+  const worst = (pick) => Math.max(...parts.map(pick));
+  return {
+    nodes: parts.length,
+    cpu: { user: total((m) => m.cpu.user), system: total((m) => m.cpu.system) },
+    memory: Object.fromEntries(Object.keys(parts[0].memory).map((key) => [key, total((m) => m.memory[key])])),
+    eventLoopLagMs: { sinceMs: worst((m) => m.eventLoopLagMs.sinceMs), p50: worst((m) => m.eventLoopLagMs.p50), p99: worst((m) => m.eventLoopLagMs.p99), max: worst((m) => m.eventLoopLagMs.max) },
+    connections: total((m) => m.connections),
+    sender: Object.fromEntries(Object.keys(parts[0].sender).map((key) => [key, key === 'largestBatch' ? worst((m) => m.sender[key]) : total((m) => m.sender[key])])),
+    perNode: parts,
+  };
 }
 
 /**

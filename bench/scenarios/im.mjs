@@ -5,7 +5,7 @@
 // They share one seeded store and one connect phase, which is the slow part of a run.
 
 import { seed } from '../lib/seed.mjs';
-import { createStore, freePort, machineCpu, postgresCpuMs, startGenerators, startServer, waitQuiet, writeFixture } from '../lib/harness.mjs';
+import { createStore, machineCpu, postgresCpuMs, startGenerators, startNodes, waitQuiet, writeFixture } from '../lib/harness.mjs';
 import { Histogram, nowMs, round, sleep } from '../lib/stats.mjs';
 
 const P99_LIMIT_MS = 100;
@@ -18,8 +18,12 @@ export async function runImScenarios(options, log) {
   const store = await createStore(options.store, 'im');
   const pairs = want('offline') ? options.offlineRepeats : 0;
   let t = nowMs();
+  // The restart brings back more clients than the steps use: the extra employees (own DMs and
+  // groups, same layout) connect just before it.
+  const extraUsers = want('reconnect') ? Math.max(0, options.reconnectClients - options.users) : 0;
+  const layout = { dmOffsets: [1, 3], groupSize: options.groupSize, groupsPerUser: 1 };
   const fixture = await seed(store.options, {
-    groups: [{ name: 'im', count: options.users, dmOffsets: [1, 3], groupSize: options.groupSize, groupsPerUser: 1 }],
+    groups: [{ name: 'im', count: options.users, ...layout }, ...(extraUsers > 0 ? [{ name: 'rc', count: extraUsers, ...layout }] : [])],
     pairs: pairs > 0 ? [{ name: 'off', count: pairs }] : [],
   });
   const imGroup = fixture.groups.im;
@@ -34,17 +38,18 @@ export async function runImScenarios(options, log) {
   };
   log(`im: seeded ${options.users} users, ${out.dataset.conversations} conversations in ${out.dataset.seedMs} ms`);
   const fixtureFile = writeFixture(fixture, 'im');
-  const port = await freePort();
-  let server = await startServer(store, { port });
+  let server = await startNodes(store, { count: options.cluster, label: 'im' });
 
   const assignments = [];
   for (let i = 0; i < imGroup.count; i += 1) assignments.push({ user: imGroup.first + i, sockets: 1 });
+  const extraGroup = fixture.groups.rc;
+  for (let i = 0; i < (extraGroup?.count ?? 0); i += 1) assignments.push({ user: extraGroup.first + i, sockets: 1, lazy: true });
   (fixture.groups.off?.pairs ?? []).forEach((pair, i) => {
     // Both ends of a pair live in one generator; the sender uses 8 sockets (a frame budget each).
     assignments.push({ user: pair.receiver, sockets: 1, lazy: true, gen: i });
     assignments.push({ user: pair.sender, sockets: 8, lazy: true, gen: i });
   });
-  const gens = await startGenerators(options.generators, { fixtureFile, servers: [server.url], assignments });
+  const gens = await startGenerators(options.generators, { fixtureFile, servers: server.urls, assignments });
   try {
     // ---- connect every employee: upgrade with a bearer token, hello -> welcome
     t = nowMs();
@@ -133,7 +138,13 @@ export async function runImScenarios(options, log) {
 
     // ---- restart under load
     if (want('reconnect')) {
-      const result = await reconnectUnderLoad(server, gens, options, log, () => startServer(store, { port }));
+      if (extraGroup) {
+        const users = Array.from({ length: extraGroup.count }, (_, i) => extraGroup.first + i);
+        const t0 = nowMs();
+        const parts = await gens.all('connect', { concurrency: 100, timeoutMs: options.connectTimeoutS * 1000, only: users, activate: true }, options.connectTimeoutS * 1000 + 30_000);
+        log(`reconnect: ${sum(parts, (part) => part.opened)}/${extraGroup.count} more employees connected in ${round((nowMs() - t0) / 1000, 1)} s`);
+      }
+      const result = await reconnectUnderLoad(server, gens, options, log, () => server.restart());
       server = result.server;
       out.reconnect = result.figures;
     }
@@ -249,10 +260,8 @@ async function reconnectUnderLoad(server, gens, options, log, restart) {
   const loading = gens.all('load', { rate: options.reconnectRate / gens.list.length, startAt, durationMs: 3_600_000, warmupMs: 0, drainMs: 30_000, dmShare: options.dmShare, keepTracking: true }, 3_700_000);
   await sleep(startAt + options.reconnectLeadS * 1000 - nowMs());
   const killAt = nowMs();
-  if (options.restart === 'kill') server.child.kill('SIGKILL');
-  await server.stop();
+  const stopExit = await server.stop(options.restart === 'kill' ? 'SIGKILL' : 'SIGTERM');
   const downMs = nowMs() - killAt;
-  const stopExit = await server.exited;
   const next = await restart();
   const upMs = nowMs() - killAt;
   log(`reconnect: server ${options.restart === 'kill' ? 'killed' : 'stopped'} in ${Math.round(downMs)} ms (exit ${stopExit.code ?? stopExit.signal}), new process listening ${Math.round(upMs)} ms after the stop began`);
