@@ -46,13 +46,13 @@ export class SystemLines {
     private readonly now: () => number,
   ) {}
 
-  /** `visible`: false for lines only agents see (invites, "visitor left"). */
-  async post(chat: ChatRecord, event: ChatEvent, visible: boolean): Promise<void> {
+  /** `visible`: false for lines only agents see (invites, "visitor left"); `agentIds`: the agents in the chat, when known. */
+  async post(chat: ChatRecord, event: ChatEvent, visible: boolean, agentIds?: readonly string[]): Promise<void> {
     const outcome = await this.repos.messages.append(
       { chatId: chat.id, author: 'system', agentId: null, authorName: null, senderKey: null, clientId: null, body: englishLine(event), event, visible },
       this.now(),
       { allowClosed: true },
     );
-    if (outcome.status === 'stored') await this.notify.message(chat, outcome.message);
+    if (outcome.status === 'stored') await this.notify.message(chat, outcome.message, agentIds);
   }
 }

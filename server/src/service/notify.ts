@@ -1,4 +1,4 @@
-import type { DutyStatus, VisitorServerFrame } from '@switchboard/protocol';
+import type { DutyStatus, VisitorChatView, VisitorServerFrame } from '@switchboard/protocol';
 import type { Bus } from '../bus/bus.js';
 import type { ServiceAgentEvent } from '../bus/events.js';
 import type { ServiceRepositories } from './store/index.js';
@@ -36,24 +36,32 @@ export class Notifier {
    * the new view. Returns the fresh record.
    */
   async chat(chatOrId: ChatRecord | string, alsoAgentIds: readonly string[] = []): Promise<ChatRecord | undefined> {
-    const chat = typeof chatOrId === 'string' ? await this.repos.chats.find(chatOrId) : await this.repos.chats.find(chatOrId.id);
-    if (!chat) return undefined;
-    const [summary, view] = await Promise.all([this.views.summary(chat), this.views.visitorView(chat)]);
-    if (summary) {
-      const agentIds = [...new Set([...summary.agentIds, ...alsoAgentIds])];
-      this.toAgents({ kind: 'chat', agentIds, chat: summary });
-    }
-    this.toVisitor(chat.visitorId, { type: 'v.chat', chat: view });
-    return chat;
+    const [changed] = await this.chats([typeof chatOrId === 'string' ? chatOrId : chatOrId.id], alsoAgentIds);
+    return changed?.chat;
+  }
+
+  /** chat() for several chats at once (a few reads for all); the fresh records with the agents in each. */
+  async chats(chatIds: readonly string[], alsoAgentIds: readonly string[] = []): Promise<{ chat: ChatRecord; agentIds: string[] }[]> {
+    const found = new Map((await this.repos.chats.findMany(chatIds)).map((chat) => [chat.id, chat]));
+    const chats = chatIds.flatMap((id) => found.get(id) ?? []);
+    if (chats.length === 0) return [];
+    const [summaries, views] = await Promise.all([this.views.summaries(chats), this.views.visitorViews(chats)]);
+    const summaryOf = new Map(summaries.map((summary) => [summary.id, summary]));
+    return chats.map((chat, i) => {
+      const summary = summaryOf.get(chat.id);
+      if (summary) this.toAgents({ kind: 'chat', agentIds: [...new Set([...summary.agentIds, ...alsoAgentIds])], chat: summary });
+      this.toVisitor(chat.visitorId, { type: 'v.chat', chat: views[i] as VisitorChatView });
+      return { chat, agentIds: summary?.agentIds ?? [] };
+    });
   }
 
   removed(agentIds: readonly string[], chatId: string, reason: string): void {
     this.toAgents({ kind: 'chat.removed', agentIds, chatId, reason });
   }
 
-  /** A stored message: to the agents in the chat, and to the visitor unless it is internal. */
-  async message(chat: ChatRecord, message: StoredChatMessage): Promise<void> {
-    const agentIds = await this.views.agentIds(chat);
+  /** A stored message: to the agents in the chat (when known, `agentIds`), and to the visitor unless it is internal. */
+  async message(chat: ChatRecord, message: StoredChatMessage, knownAgentIds?: readonly string[]): Promise<void> {
+    const agentIds = knownAgentIds ?? (await this.views.agentIds(chat));
     this.toAgents({ kind: 'message', agentIds, message: agentMessage(message) });
     if (message.visible) this.toVisitor(chat.visitorId, { type: 'v.message', message: visitorMessage(message) });
   }

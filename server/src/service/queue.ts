@@ -44,10 +44,16 @@ export class ChatQueue {
   }
 
   /** Announces a chat that was just assigned to `agentId`. */
-  async assigned(chat: ChatRecord, agentId: string, agentName?: string): Promise<void> {
-    const name = agentName ?? (await this.repos.agents.find(agentId))?.displayName;
-    const fresh = await this.notify.chat(chat.id);
-    if (fresh) await this.lines.post(fresh, chatEvent('agent_joined', { agent: name }), true);
+  async assigned(chat: ChatRecord, agentId: string): Promise<void> {
+    const agent = await this.repos.agents.find(agentId);
+    await this.announce([{ chatId: chat.id, agentName: agent?.displayName }]);
+  }
+
+  /** The new summaries to the agents and views to the visitors, then each chat's "joined" line. */
+  private async announce(assigned: readonly { chatId: string; agentName: string | undefined }[]): Promise<void> {
+    const nameOf = new Map(assigned.map(({ chatId, agentName }) => [chatId, agentName]));
+    const fresh = await this.notify.chats(assigned.map(({ chatId }) => chatId));
+    await Promise.all(fresh.map(({ chat, agentIds }) => this.lines.post(chat, chatEvent('agent_joined', { agent: nameOf.get(chat.id) }), true, agentIds)));
   }
 
   /**
@@ -67,7 +73,7 @@ export class ChatQueue {
       const assigned = plan.proposals.filter((_, i) => made[i]);
       if (assigned.length > 0) {
         changed = true;
-        await Promise.all(assigned.map(({ chat, agent }) => this.assigned(chat, agent.userId, agent.displayName)));
+        await this.announce(assigned.map(({ chat, agent }) => ({ chatId: chat.id, agentName: agent.displayName })));
       }
       const refused = assigned.length < plan.proposals.length;
       refusedPasses = assigned.length === 0 ? refusedPasses + 1 : 0;

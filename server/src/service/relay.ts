@@ -2,6 +2,7 @@ import type { ChatMessage } from '@switchboard/protocol';
 import { AppError, errors } from '../errors.js';
 import type { ServiceRepositories } from './store/index.js';
 import type { ChatRecord } from './store/chats.js';
+import type { VisitorRecord } from './store/visitors.js';
 import type { ChatAppendOutcome, StoredChatMessage } from './store/messages.js';
 import type { Notifier } from './notify.js';
 import { KeyedSerial } from './serial.js';
@@ -25,14 +26,22 @@ export class Relay {
     const chat = await this.repos.chats.openForVisitor(visitorId);
     if (!chat) throw errors.notFound('Chat');
     const visitor = await this.repos.visitors.find(visitorId);
+    return this.intoChat(chat, visitor, clientId, body);
+  }
+
+  /** The first message, into the chat `visitor` just started (nobody is in it yet). */
+  firstMessage(chat: ChatRecord, visitor: VisitorRecord, clientId: string, body: string): Promise<ChatMessage> {
+    return this.intoChat(chat, visitor, clientId, body, []);
+  }
+
+  private async intoChat(chat: ChatRecord, visitor: VisitorRecord | undefined, clientId: string, body: string, agentIds?: readonly string[]): Promise<ChatMessage> {
     const outcome = await this.serial.run(chat.id, () =>
       this.repos.messages.append(
-        { chatId: chat.id, author: 'visitor', agentId: null, authorName: visitor?.name ?? null, senderKey: `v:${visitorId}`, clientId, body, visible: true },
+        { chatId: chat.id, author: 'visitor', agentId: null, authorName: visitor?.name ?? null, senderKey: `v:${chat.visitorId}`, clientId, body, visible: true },
         this.now(),
       ),
     );
-    const message = await this.settle(chat, outcome);
-    return visitorMessage(message);
+    return visitorMessage(await this.settle(chat, outcome, agentIds));
   }
 
   /** An agent's reply (or internal note) in a chat they are in; the agent's view of the stored message. */
@@ -71,7 +80,7 @@ export class Relay {
     throw errors.notFound('Chat');
   }
 
-  private async settle(chat: ChatRecord, outcome: ChatAppendOutcome): Promise<StoredChatMessage> {
+  private async settle(chat: ChatRecord, outcome: ChatAppendOutcome, agentIds?: readonly string[]): Promise<StoredChatMessage> {
     switch (outcome.status) {
       case 'closed':
         throw errors.notFound('Chat');
@@ -80,7 +89,7 @@ export class Relay {
       case 'duplicate':
         return outcome.message;
       case 'stored':
-        await this.notify.message(chat, outcome.message);
+        await this.notify.message(chat, outcome.message, agentIds);
         return outcome.message;
     }
   }

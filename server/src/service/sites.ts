@@ -17,19 +17,28 @@ export const DEFAULT_GREETING = 'Hi! How can we help you today?';
  */
 export class Sites {
   private readonly cache = new Map<string, { site: SiteRecord | undefined; at: number }>();
+  private readonly cacheById = new Map<string, { site: SiteRecord | undefined; at: number }>();
 
   constructor(
     private readonly repos: ServiceRepositories,
     private readonly now: () => number,
   ) {}
 
-  async byKey(siteKey: string): Promise<SiteRecord | undefined> {
+  byKey(siteKey: string): Promise<SiteRecord | undefined> {
+    return this.cached(this.cache, siteKey, () => this.repos.sites.findByKey(siteKey));
+  }
+
+  byId(id: string): Promise<SiteRecord | undefined> {
+    return this.cached(this.cacheById, id, () => this.repos.sites.find(id));
+  }
+
+  private async cached(cache: Map<string, { site: SiteRecord | undefined; at: number }>, key: string, read: () => Promise<SiteRecord | undefined>): Promise<SiteRecord | undefined> {
     const now = this.now();
-    const hit = this.cache.get(siteKey);
+    const hit = cache.get(key);
     if (hit && now - hit.at < CACHE_MS) return hit.site;
-    const site = await this.repos.sites.findByKey(siteKey);
-    this.cache.set(siteKey, { site, at: now });
-    if (this.cache.size > 10_000) this.cache.clear();
+    const site = await read();
+    cache.set(key, { site, at: now });
+    if (cache.size > 10_000) cache.clear();
     return site;
   }
 
@@ -106,6 +115,7 @@ export class Sites {
     if (!site) throw errors.notFound('Site');
     this.cache.delete(before.siteKey);
     this.cache.delete(site.siteKey);
+    this.cacheById.delete(id);
     return site;
   }
 
@@ -113,6 +123,7 @@ export class Sites {
     const site = await this.repos.sites.find(id);
     if (!site || !(await this.repos.sites.delete(id))) throw errors.notFound('Site');
     this.cache.delete(site.siteKey);
+    this.cacheById.delete(id);
   }
 }
 

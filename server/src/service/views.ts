@@ -54,17 +54,24 @@ export class ChatViews {
   }
 
   async visitorView(chat: ChatRecord): Promise<VisitorChatView> {
-    const [position, assignee] = await Promise.all([
-      this.repos.chats.queuePosition(chat),
-      chat.status === 'assigned' && chat.assigneeId ? this.repos.agents.find(chat.assigneeId) : Promise.resolve(undefined),
+    return (await this.visitorViews([chat]))[0] as VisitorChatView;
+  }
+
+  /** Visitor-side views, in the order given (one read for all the assignees' names). */
+  async visitorViews(chats: readonly ChatRecord[]): Promise<VisitorChatView[]> {
+    const assigneeIds = [...new Set(chats.flatMap((chat) => (chat.status === 'assigned' && chat.assigneeId ? [chat.assigneeId] : [])))];
+    const [positions, assignees] = await Promise.all([
+      Promise.all(chats.map((chat) => this.repos.chats.queuePosition(chat))),
+      this.repos.agents.findMany(assigneeIds),
     ]);
-    return {
+    const nameOf = new Map(assignees.map((agent) => [agent.userId, agent.displayName]));
+    return chats.map((chat, i) => ({
       id: chat.id,
       status: chat.status,
-      queuePosition: position,
-      agentName: assignee?.displayName ?? null,
+      queuePosition: positions[i] ?? null,
+      agentName: chat.status === 'assigned' && chat.assigneeId ? (nameOf.get(chat.assigneeId) ?? null) : null,
       closed: chat.status === 'closed',
-    };
+    }));
   }
 }
 

@@ -2,6 +2,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { ChatMessage, PageInfo, VisitorChatView, WidgetConfig } from '@switchboard/protocol';
 import { AppError, errors } from '../errors.js';
 import type { ServiceRepositories } from './store/index.js';
+import type { ChatRecord } from './store/chats.js';
 import { isUniqueViolation } from './store/util.js';
 import type { VisitorRecord } from './store/visitors.js';
 import { chatEvent, type SystemLines } from './announce.js';
@@ -104,13 +105,14 @@ export class VisitorSessions {
   /**
    * Starts a chat (or returns the open one: a visitor has at most one). The pre-chat answers are
    * checked against the site's form. With nobody on duty the visitor is told to leave a message.
+   * `created`: false when the chat was already open.
    */
-  async start(visitorId: string, request: StartRequest): Promise<VisitorChatView> {
+  async start(visitorId: string, request: StartRequest): Promise<{ chat: ChatRecord; visitor: VisitorRecord; created: boolean }> {
     const visitor = await this.requireVisitor(visitorId);
     const open = await this.repos.chats.openForVisitor(visitorId);
-    if (open) return this.views.visitorView(open);
+    if (open) return { chat: open, visitor, created: false };
 
-    const site = await this.repos.sites.find(visitor.siteId);
+    const site = await this.sites.byId(visitor.siteId);
     if (!site) throw errors.notFound('Site');
     const fields: Record<string, string> = {};
     const issues: { path: string; message: string }[] = [];
@@ -128,20 +130,29 @@ export class VisitorSessions {
       throw new AppError('unavailable', 'Nobody is online right now; please leave a message instead.');
     }
 
-    await this.repos.visitors.update(visitorId, {
+    const changes = {
       ...(request.name ? { name: request.name } : {}),
       ...(request.email ? { email: request.email } : {}),
       ...(Object.keys(fields).length > 0 ? { fields: { ...visitor.fields, ...fields } } : {}),
-    });
+    };
+    const updated = { ...visitor, ...changes };
     try {
-      const chat = await this.repos.chats.create({ id: randomUUID(), siteId: site.id, visitorId, departmentId }, this.now());
-      return await this.views.visitorView(chat);
+      // Started together, so on SQLite the two writes share a commit.
+      const [, chat] = await Promise.all([
+        this.repos.visitors.update(visitorId, changes),
+        this.repos.chats.create({ id: randomUUID(), siteId: site.id, visitorId, departmentId }, this.now()),
+      ]);
+      return { chat, visitor: updated, created: true };
     } catch (error) {
       // Another tab started one at the same moment (one open chat per visitor is a unique index).
       const raced = isUniqueViolation(error) ? await this.repos.chats.openForVisitor(visitorId) : undefined;
       if (!raced) throw error;
-      return this.views.visitorView(raced);
+      return { chat: raced, visitor: updated, created: false };
     }
+  }
+
+  view(chat: ChatRecord): Promise<VisitorChatView> {
+    return this.views.visitorView(chat);
   }
 
   /** After start (and its first message) are stored: route it, longest waiter first. */

@@ -86,10 +86,12 @@ export function createVisitorFrameHandler(
       const started = await service.visitors.start(visitorId, { name: frame.name, email: frame.email, departmentId: frame.departmentId, fields: frame.fields });
       if (frame.message) {
         const clientId = frame.clientId ?? newClientId();
-        const message = await service.relay.fromVisitor(visitorId, clientId, frame.message);
+        const message = started.created
+          ? await service.relay.firstMessage(started.chat, started.visitor, clientId, frame.message)
+          : await service.relay.fromVisitor(visitorId, clientId, frame.message);
         connection.send({ type: 'v.ack', clientId, messageId: message.id, seq: message.seq });
       }
-      const chat = (await service.visitors.route(started.id)) ?? started;
+      const chat = (await service.visitors.route(started.chat.id)) ?? (await service.visitors.view(started.chat));
       connection.send({ type: 'v.chat', chat });
       ok(connection, frame.ref);
     },

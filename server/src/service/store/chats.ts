@@ -131,33 +131,27 @@ export function createChatRepository(db: ServiceDb, writes: WriteTransactions): 
 
   return {
     async create(chat, now) {
-      await writes.run((trx) =>
-        trx
-          .insertInto('cs_chats')
-          .values({
-            id: chat.id,
-            site_id: chat.siteId,
-            visitor_id: chat.visitorId,
-            department_id: chat.departmentId,
-            status: 'queued',
-            assignee_id: null,
-            queued_at: now,
-            created_at: now,
-            first_assigned_at: null,
-            assigned_at: null,
-            first_response_at: null,
-            reply_due_at: null,
-            missed_agent_ids: '[]',
-            closed_at: null,
-            closed_by: null,
-            last_seq: 0,
-            visitor_read_seq: 0,
-          })
-          .execute(),
-      );
-      const created = await this.find(chat.id);
-      if (!created) throw new Error('chat row vanished');
-      return created;
+      const row: Selectable<CsChatsTable> = {
+        id: chat.id,
+        site_id: chat.siteId,
+        visitor_id: chat.visitorId,
+        department_id: chat.departmentId,
+        status: 'queued',
+        assignee_id: null,
+        queued_at: now,
+        created_at: now,
+        first_assigned_at: null,
+        assigned_at: null,
+        first_response_at: null,
+        reply_due_at: null,
+        missed_agent_ids: '[]',
+        closed_at: null,
+        closed_by: null,
+        last_seq: 0,
+        visitor_read_seq: 0,
+      };
+      await writes.run((trx) => trx.insertInto('cs_chats').values(row).execute());
+      return toChat(row);
     },
     async find(id) {
       const row = await db.selectFrom('cs_chats').selectAll().where('id', '=', id).executeTakeFirst();

@@ -13,7 +13,8 @@ export type Trx = Transaction<ServiceDatabase>;
  * FULL), which would cap the CS system at about a thousand commits a second. So the units started
  * while a commit is being prepared share one transaction: each runs inside its own savepoint, so a
  * unit that throws (a conditional update that found nothing, a unique violation) is rolled back
- * alone and its caller gets the error, while the others commit. Units run one after another, in
+ * alone and its caller gets the error, while the others commit. Units must touch nothing but the
+ * database (a batch with a failing unit is run a second time). Units run one after another, in
  * the order they were started, exactly as separate transactions would on a single connection.
  *
  * On PostgreSQL each unit is its own transaction: the pool runs them in parallel and the server
@@ -67,10 +68,12 @@ class GroupCommit implements WriteTransactions {
     this.committing = true;
     const units = this.waiting.splice(0, MAX_UNITS_PER_COMMIT);
     try {
-      const outcomes = await this.db.transaction().execute(async (trx) => {
-        const done: Outcome[] = [];
-        for (const unit of units) done.push(await inSavepoint(trx, unit.work));
-        return done;
+      // Most batches have no unit that throws: run them without savepoints, and only when one does
+      // roll everything back and run the batch again, each unit in its savepoint.
+      const outcomes = await this.execute(units, false).catch((error: unknown) => {
+        if (!(error instanceof UnitFailed)) throw error;
+        // Alone in its batch, the unit's rollback was the whole transaction's.
+        return units.length === 1 ? [{ ok: false as const, error: error.cause }] : this.execute(units, true);
       });
       units.forEach((unit, i) => {
         const outcome = outcomes[i] as Outcome;
@@ -85,6 +88,23 @@ class GroupCommit implements WriteTransactions {
       if (this.waiting.length > 0) this.schedule();
     }
   }
+
+  private execute(units: readonly Unit[], savepoints: boolean): Promise<Outcome[]> {
+    return this.db.transaction().execute(async (trx) => {
+      const done: Outcome[] = [];
+      for (const unit of units) done.push(savepoints ? await inSavepoint(trx, unit.work) : { ok: true, value: await unit.work(trx).catch(unitFailed) });
+      return done;
+    });
+  }
+}
+
+/** A unit threw in a batch run without savepoints. */
+class UnitFailed extends Error {
+  override name = 'UnitFailed';
+}
+
+function unitFailed(cause: unknown): never {
+  throw new UnitFailed('a unit of the batch failed', { cause });
 }
 
 async function inSavepoint(trx: Trx, work: (trx: Trx) => Promise<unknown>): Promise<Outcome> {
