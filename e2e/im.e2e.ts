@@ -39,6 +39,19 @@ describe('IM in the browser', () => {
     await b.context.close();
   });
 
+  it('the directory shows a colleague one has never chatted with come online and go offline', async () => {
+    const dee = await e2e.server.createUser(['employee'], 'dee');
+    const a = await e2e.loginAs(ann);
+    const deeDot = a.page.getByTestId('contact-dee').locator('[data-presence]');
+    await expectPage(deeDot).toHaveAttribute('data-presence', 'offline');
+    // Not a contact of ann's: the live change comes through the directory's presence subscription.
+    const d = await e2e.loginAs(dee);
+    await expectPage(deeDot).toHaveAttribute('data-presence', 'online');
+    await d.context.close();
+    await expectPage(deeDot).toHaveAttribute('data-presence', 'offline');
+    await a.context.close();
+  });
+
   it('an offline colleague gets the three messages sent meanwhile on next login, in order, once', async () => {
     const a = await e2e.loginAs(ann);
     await a.page.getByTestId('contact-cat').click();
