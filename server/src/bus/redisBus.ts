@@ -1,4 +1,3 @@
-import { Redis } from 'ioredis';
 import { LocalHandlers, type Bus } from './bus.js';
 import { CLUSTER_CHANNELS, type BusChannel, type BusChannels } from './events.js';
 
@@ -28,6 +27,8 @@ export interface RedisBusOptions {
  * clients converge from the database when they resync. Events flagged `localOnly` stay here.
  */
 export async function createRedisBus(options: RedisBusOptions): Promise<Bus> {
+  // Loaded only in a cluster: a single node starts without it (a restart is that much shorter).
+  const { Redis } = await import('ioredis');
   const handlers = new LocalHandlers(options.onHandlerError);
   const clusterChannels = new Set<BusChannel>(CLUSTER_CHANNELS);
   const channelKey = (channel: BusChannel) => `${options.prefix}:bus:${channel}`;
