@@ -1,20 +1,20 @@
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useCallback, useMemo, type KeyboardEvent } from 'react';
 import type { Conversation } from '@switchboard/protocol';
 import { useI18n } from '../../i18n/I18nProvider.js';
 import { useChatActions } from '../../net/actions.js';
 import { firstMessage, lastMessage } from '../../state/timeline.js';
 import { useAppState } from '../../state/StoreProvider.js';
 import type { OutgoingMessage, Timeline } from '../../state/types.js';
-import { Icon } from '../common/Icon.js';
 import { dayKey } from '../../i18n/format.js';
+import { HistoryPane } from '../history/HistoryPane.js';
+import { DaySeparator, GROUP_GAP_MS } from '../history/MessageFrame.js';
+import { useRowNavigation } from '../history/useRowNavigation.js';
+import { useStickyScroll } from '../history/useStickyScroll.js';
 import { MessageChunk } from './MessageChunk.js';
-import { DaySeparator } from './MessageRow.js';
 import { PendingRow } from './PendingRow.js';
 import { useChatUi } from './chatUi.js';
 import { receiptFor } from './receipt.js';
 
-/** Within this many px of the bottom, the list follows new messages. */
-const STICK_PX = 80;
 /** Older messages load when the top is this close. */
 const LOAD_OLDER_PX = 600;
 
@@ -38,17 +38,8 @@ export function MessageList({ conversation, timeline, editingId }: MessageListPr
   const me = useAppState((state) => state.me);
   const users = useAppState((state) => state.users);
   const outgoing = useAppState((state) => state.outgoing.get(conversation.id) ?? NO_OUTGOING);
-  const scrollerRef = useRef<HTMLDivElement>(null);
-  const contentRef = useRef<HTMLOListElement>(null);
-  const stickRef = useRef(true);
-  const fromBottomRef = useRef(0);
-  const firstSeqRef = useRef<number | undefined>(undefined);
-  const lastSeqRef = useRef<number | undefined>(undefined);
-  const outgoingCountRef = useRef(outgoing.length);
-  const [showJump, setShowJump] = useState(false);
 
   const { chunks, hasOlder, olderStatus, status } = timeline;
-  const firstSeq = firstMessage(timeline)?.seq;
   const last = lastMessage(timeline);
   const meId = me?.id;
 
@@ -59,115 +50,36 @@ export function MessageList({ conversation, timeline, editingId }: MessageListPr
     if (canLoadOlder) actions.loadOlder(conversation.id);
   }, [actions, canLoadOlder, conversation.id]);
 
-  const measure = useCallback(() => {
-    const el = scrollerRef.current;
-    if (!el) return;
-    fromBottomRef.current = el.scrollHeight - el.scrollTop - el.clientHeight;
-    stickRef.current = fromBottomRef.current <= STICK_PX;
-    if (stickRef.current) setShowJump(false);
-  }, []);
+  const scroll = useStickyScroll({
+    firstSeq: firstMessage(timeline)?.seq,
+    lastSeq: last?.seq,
+    newestIsOwn: last !== undefined && last.senderId === meId,
+    pendingCount: outgoing.length,
+    content: [chunks, outgoing, receipt],
+    loadOlderPx: LOAD_OLDER_PX,
+    loadOlder,
+  });
 
-  const scrollToBottom = useCallback(() => {
-    const el = scrollerRef.current;
-    if (!el) return;
-    el.scrollTop = el.scrollHeight;
-    fromBottomRef.current = 0;
-    stickRef.current = true;
-    setShowJump(false);
-  }, []);
-
-  // After each change of content: keep the view where the user left it.
-  useLayoutEffect(() => {
-    const el = scrollerRef.current;
-    if (!el) return;
-    const prependedOlder = firstSeq !== undefined && firstSeqRef.current !== undefined && firstSeq < firstSeqRef.current;
-    const grewAtBottom = last !== undefined && (lastSeqRef.current === undefined || last.seq > lastSeqRef.current);
-    const sentOwn = outgoing.length > outgoingCountRef.current;
-    if (prependedOlder && !stickRef.current) {
-      // Older messages went in above: keep the same distance from the bottom, so nothing moves.
-      el.scrollTop = el.scrollHeight - el.clientHeight - fromBottomRef.current;
-    } else if (stickRef.current || sentOwn || (grewAtBottom && last?.senderId === meId && lastSeqRef.current !== undefined)) {
-      scrollToBottom();
-    } else if (grewAtBottom && lastSeqRef.current !== undefined) {
-      setShowJump(true);
-    }
-    firstSeqRef.current = firstSeq;
-    lastSeqRef.current = last?.seq;
-    outgoingCountRef.current = outgoing.length;
-    fromBottomRef.current = el.scrollHeight - el.scrollTop - el.clientHeight;
-    // A short history that does not fill the pane: fetch more until it does (or there is no more).
-    if (el.scrollHeight <= el.clientHeight + LOAD_OLDER_PX) loadOlder();
-  }, [chunks, outgoing, receipt, firstSeq, last, meId, scrollToBottom, loadOlder]);
-
-  // Content that changes height by itself (an edit, a wrapped line after a resize) keeps the bottom in view.
-  useEffect(() => {
-    const el = scrollerRef.current;
-    const content = contentRef.current;
-    if (!el || !content || typeof ResizeObserver === 'undefined') return;
-    const observer = new ResizeObserver(() => {
-      if (stickRef.current) el.scrollTop = el.scrollHeight;
-      else el.scrollTop = el.scrollHeight - el.clientHeight - fromBottomRef.current;
-    });
-    observer.observe(content);
-    observer.observe(el);
-    return () => observer.disconnect();
-  }, []);
-
-  /**
-   * Keyboard navigation inside the log (one Tab stop for the whole history): arrows move between
-   * messages, Home/End jump, Enter (or the context-menu key) opens an own message's actions menu,
-   * Escape returns to the composer.
-   */
-  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>): void => {
-    const target = event.target as HTMLElement;
-    if (target.closest('[role="menu"], textarea, input, a')) return;
-    const rows = [...(contentRef.current?.querySelectorAll<HTMLElement>('[data-testid="message"]') ?? [])];
-    if (rows.length === 0) return;
-    const row = target.closest<HTMLElement>('[data-testid="message"]');
-    const index = row ? rows.indexOf(row) : rows.length;
-    const focusRow = (at: number): void => {
+  /** Enter (or the context-menu key) opens an own message's actions menu, Escape returns to the composer. */
+  const onOtherKey = (event: KeyboardEvent<HTMLDivElement>, row: HTMLElement | null): void => {
+    if (!row) return;
+    if (event.key === 'Escape') {
       event.preventDefault();
-      rows[Math.max(0, Math.min(rows.length - 1, at))]?.focus();
-    };
-    switch (event.key) {
-      case 'ArrowUp':
-        focusRow(index - 1);
-        break;
-      case 'ArrowDown':
-        if (row) focusRow(index + 1);
-        break;
-      case 'Home':
-        if (row) focusRow(0);
-        break;
-      case 'End':
-        if (row) focusRow(rows.length - 1);
-        break;
-      case 'Enter':
-      case 'ContextMenu':
-      case 'F10':
-        if (row && target === row && (event.key !== 'F10' || event.shiftKey)) {
-          const trigger = row.querySelector<HTMLButtonElement>('[aria-haspopup="menu"]');
-          if (trigger) {
-            event.preventDefault();
-            trigger.click();
-          }
-        }
-        break;
-      case 'Escape':
-        if (row) {
-          event.preventDefault();
-          ui.focusComposer();
-        }
-        break;
-      default:
+      ui.focusComposer();
+    } else if ((event.key === 'Enter' || event.key === 'ContextMenu' || (event.key === 'F10' && event.shiftKey)) && event.target === row) {
+      const trigger = row.querySelector<HTMLButtonElement>('[aria-haspopup="menu"]');
+      if (trigger) {
+        event.preventDefault();
+        trigger.click();
+      }
     }
   };
-
-  const onScroll = (): void => {
-    measure();
-    const el = scrollerRef.current;
-    if (el && el.scrollTop < LOAD_OLDER_PX) loadOlder();
-  };
+  const onKeyDown = useRowNavigation({
+    contentRef: scroll.contentRef,
+    rowSelector: '[data-testid="message"]',
+    ignoreSelector: '[role="menu"], textarea, input, a',
+    onOtherKey,
+  });
 
   // Which chunk holds the message being edited / carrying the receipt (others get null and skip rendering).
   const chunkOf = (seq: number | undefined): number => {
@@ -192,71 +104,43 @@ export function MessageList({ conversation, timeline, editingId }: MessageListPr
   const lastLoaded = status === 'ready' ? last : undefined;
   const firstOutgoing = outgoing[0];
   return (
-    <div className="message-pane">
-    <div className="message-scroller" ref={scrollerRef} onScroll={onScroll} onKeyDown={onKeyDown} role="log" aria-label={t('chat.messages')} tabIndex={0}>
-      <div className="message-history-top">
-        {status === 'ready' && !hasOlder ? <p className="history-note">{t('chat.beginning')}</p> : null}
-        {olderStatus === 'error' ? (
-          <p className="history-note">
-            {t('chat.loadOlderFailed')}{' '}
-            <button type="button" className="link-button" onClick={() => actions.loadOlder(conversation.id)}>
-              {t('chat.retry')}
-            </button>
-          </p>
-        ) : null}
-      </div>
-      {status === 'error' && chunks.length === 0 ? (
-        <p className="history-note">
-          {t('chat.loadFailed')}{' '}
-          <button type="button" className="link-button" onClick={() => actions.ensureLoaded(conversation.id)}>
-            {t('chat.retry')}
-          </button>
-        </p>
+    <HistoryPane
+      label={t('chat.messages')}
+      beginningNote={t('chat.beginning')}
+      status={status}
+      hasOlder={hasOlder}
+      olderStatus={olderStatus}
+      loadFailed={status === 'error' && chunks.length === 0}
+      loading={status !== 'ready' && status !== 'error'}
+      onRetryOlder={() => actions.loadOlder(conversation.id)}
+      onRetryLoad={() => actions.ensureLoaded(conversation.id)}
+      scroll={scroll}
+      onKeyDown={onKeyDown}
+    >
+      {status === 'ready'
+        ? chunks.map((chunk, index) => (
+            <MessageChunk
+              key={chunk.key}
+              items={chunk.items}
+              before={index > 0 ? chunks[index - 1]?.items.at(-1) : undefined}
+              meId={meId}
+              users={users}
+              editingId={index === editingChunk ? editingId : null}
+              receiptSeq={index === receiptChunk && receipt ? receipt.seq : null}
+              receipt={index === receiptChunk && receipt ? receipt.receipt : null}
+            />
+          ))
+        : null}
+      {firstOutgoing && (!lastLoaded || dayKey(lastLoaded.createdAt) !== dayKey(firstOutgoing.createdAt)) ? (
+        <DaySeparator at={firstOutgoing.createdAt} />
       ) : null}
-      {status !== 'ready' && status !== 'error' ? (
-        <p className="history-note" role="status">
-          <span className="spinner" aria-hidden="true" /> {t('chat.loading')}
-        </p>
-      ) : null}
-      <ol className="message-list" ref={contentRef}>
-        {status === 'ready'
-          ? chunks.map((chunk, index) => (
-              <MessageChunk
-                key={chunk.key}
-                items={chunk.items}
-                before={index > 0 ? chunks[index - 1]?.items.at(-1) : undefined}
-                meId={meId}
-                users={users}
-                editingId={index === editingChunk ? editingId : null}
-                receiptSeq={index === receiptChunk && receipt ? receipt.seq : null}
-                receipt={index === receiptChunk && receipt ? receipt.receipt : null}
-              />
-            ))
-          : null}
-        {firstOutgoing && (!lastLoaded || dayKey(lastLoaded.createdAt) !== dayKey(firstOutgoing.createdAt)) ? (
-          <DaySeparator at={firstOutgoing.createdAt} />
-        ) : null}
-        {me
-          ? outgoing.map((item, index) => {
-              const previous = index > 0 ? outgoing[index - 1] : undefined;
-              const showHeader = previous === undefined && (lastLoaded?.senderId !== me.id || item.createdAt - lastLoaded.createdAt > 5 * 60 * 1000);
-              return <PendingRow key={item.clientId} item={item} me={me} showHeader={showHeader} />;
-            })
-          : null}
-      </ol>
-    </div>
-      {olderStatus === 'loading' ? (
-        // Floats over the list instead of taking space in it, so loading does not move the messages.
-        <p className="loading-older" role="status">
-          <span className="spinner" aria-hidden="true" /> {t('chat.loadingOlder')}
-        </p>
-      ) : null}
-      {showJump ? (
-        <button type="button" className="jump-button" onClick={scrollToBottom} title={t('chat.jumpToLatest')}>
-          <Icon name="down" size={16} />
-          {t('chat.newMessages')}
-        </button>
-      ) : null}
-    </div>
+      {me
+        ? outgoing.map((item, index) => {
+            const previous = index > 0 ? outgoing[index - 1] : undefined;
+            const showHeader = previous === undefined && (lastLoaded?.senderId !== me.id || item.createdAt - lastLoaded.createdAt > GROUP_GAP_MS);
+            return <PendingRow key={item.clientId} item={item} me={me} showHeader={showHeader} />;
+          })
+        : null}
+    </HistoryPane>
   );
 }

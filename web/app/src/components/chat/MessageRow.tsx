@@ -1,14 +1,10 @@
 import { memo } from 'react';
 import type { Message } from '@switchboard/protocol';
-import { dayKey } from '../../i18n/format.js';
 import { useI18n } from '../../i18n/I18nProvider.js';
-import { Avatar } from '../common/Avatar.js';
+import { DaySeparator, GROUP_GAP_MS, MessageFrame, MessageTime, startsNewDay } from '../history/MessageFrame.js';
 import { MessageActions } from './MessageActions.js';
 import { MessageEditor } from './MessageEditor.js';
 import { MessageText } from './MessageText.js';
-
-/** Consecutive messages from one sender within this time share one header. */
-const GROUP_GAP_MS = 5 * 60 * 1000;
 
 export interface Receipt {
   text: string;
@@ -26,25 +22,11 @@ interface MessageRowProps {
   receipt: Receipt | null;
 }
 
-export function DaySeparator({ at }: { at: number }) {
-  const { format } = useI18n();
-  const label = format.day(at);
-  return (
-    <li className="day-separator" role="separator" aria-label={label}>
-      <span>{label}</span>
-    </li>
-  );
-}
-
 export const MessageRow = memo(function MessageRow({ message, prev, own, senderName, editing, receipt }: MessageRowProps) {
   const { t, format } = useI18n();
-  const newDay = !prev || dayKey(prev.createdAt) !== dayKey(message.createdAt);
+  const newDay = startsNewDay(prev, message.createdAt);
   const separator = newDay ? <DaySeparator at={message.createdAt} /> : null;
-  const time = (
-    <time dateTime={new Date(message.createdAt).toISOString()} title={format.full(message.createdAt)}>
-      {format.time(message.createdAt)}
-    </time>
-  );
+  const time = <MessageTime at={message.createdAt} />;
 
   if (message.kind === 'system') {
     return (
@@ -64,53 +46,44 @@ export const MessageRow = memo(function MessageRow({ message, prev, own, senderN
   return (
     <>
       {separator}
-      <li
+      <MessageFrame
         className={`message-row${continued ? ' is-continued' : ''}${own ? ' is-own' : ''}${deleted ? ' is-deleted' : ''}${editing ? ' is-editing' : ''}`}
         data-testid="message"
         data-seq={message.seq}
         data-message-id={message.id}
         tabIndex={-1}
         data-own={own || undefined}
+        header={continued ? 'continued' : 'full'}
+        avatar={{ id: message.senderId, name: senderName }}
+        sender={senderName}
+        time={time}
+        trailing={own && !deleted && !editing ? <MessageActions message={message} /> : null}
       >
-        <div className="message-gutter">
-          {continued ? <span className="message-hover-time">{time}</span> : <Avatar id={message.senderId} name={senderName} />}
-        </div>
-        <div className="message-main">
-          {continued ? (
-            <span className="visually-hidden">{senderName}</span>
-          ) : (
-            <div className="message-meta">
-              <span className="message-sender">{senderName}</span>
-              <span className="message-time">{time}</span>
-            </div>
-          )}
-          {editing && !deleted ? (
-            <MessageEditor message={message} />
-          ) : (
-            <div className="message-body">
-              {deleted ? (
-                <span className="message-deleted">{t('chat.deleted')}</span>
-              ) : (
-                <>
-                  <MessageText text={message.body} />
-                  {message.editedAt !== null ? (
-                    <span className="message-edited" data-testid="edited" title={format.full(message.editedAt)}>
-                      {' '}
-                      {t('chat.edited')}
-                    </span>
-                  ) : null}
-                </>
-              )}
-            </div>
-          )}
-          {receipt ? (
-            <div className="receipt" data-testid="receipt" title={receipt.names}>
-              {receipt.text}
-            </div>
-          ) : null}
-        </div>
-        {own && !deleted && !editing ? <MessageActions message={message} /> : null}
-      </li>
+        {editing && !deleted ? (
+          <MessageEditor message={message} />
+        ) : (
+          <div className="message-body">
+            {deleted ? (
+              <span className="message-deleted">{t('chat.deleted')}</span>
+            ) : (
+              <>
+                <MessageText text={message.body} />
+                {message.editedAt !== null ? (
+                  <span className="message-edited" data-testid="edited" title={format.full(message.editedAt)}>
+                    {' '}
+                    {t('chat.edited')}
+                  </span>
+                ) : null}
+              </>
+            )}
+          </div>
+        )}
+        {receipt ? (
+          <div className="receipt" data-testid="receipt" title={receipt.names}>
+            {receipt.text}
+          </div>
+        ) : null}
+      </MessageFrame>
     </>
   );
 });
