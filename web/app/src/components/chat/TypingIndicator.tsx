@@ -25,10 +25,15 @@ export function TypingIndicator({ conversationId }: { conversationId: string }) 
   else if (names.length === 2) text = t('typing.two', { first: names[0] ?? '', second: names[1] ?? '' });
   else if (names.length > 2) text = t('typing.many');
 
+  return <TypingLine text={text} testId="typing" />;
+}
+
+/** The line under a history that says who is typing (empty, but present for the live region, when nobody is). */
+export function TypingLine({ text, testId }: { text: string; testId: string }) {
   return (
     <div className="typing-line" aria-live="polite">
       {text ? (
-        <span className="typing" data-testid="typing">
+        <span className="typing" data-testid={testId}>
           <span className="typing-dots" aria-hidden="true">
             <span />
             <span />

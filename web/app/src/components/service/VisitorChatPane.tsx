@@ -14,6 +14,7 @@ import { useAppState } from '../../state/StoreProvider.js';
 import { Avatar } from '../common/Avatar.js';
 import { ConfirmDialog } from '../common/ConfirmDialog.js';
 import { Icon } from '../common/Icon.js';
+import { TypingLine } from '../chat/TypingIndicator.js';
 import { visitorAvatarName } from './visitorText.js';
 import { AskDialog, InviteDialog, TransferDialog } from './ServiceDialogs.js';
 import { VisitorComposer, type VisitorComposerHandle } from './VisitorComposer.js';
@@ -179,18 +180,7 @@ export function VisitorChatPane({ chatId }: { chatId: string }) {
       >
         <div className="visitor-main">
           <VisitorMessageList chat={chat} timeline={timeline} onEscape={() => composerRef.current?.focus()} />
-          <div className="typing-line" aria-live="polite">
-            {typing ? (
-              <span className="typing" data-testid="visitor-typing">
-                <span className="typing-dots" aria-hidden="true">
-                  <span />
-                  <span />
-                  <span />
-                </span>
-                {t('visitor.typing', { name })}
-              </span>
-            ) : null}
-          </div>
+          <TypingLine text={typing ? t('visitor.typing', { name }) : ''} testId="visitor-typing" />
           {inChat ? (
             <VisitorComposer key={chat.id} ref={composerRef} chatId={chat.id} visitorName={name} />
           ) : (
