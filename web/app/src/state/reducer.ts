@@ -1,7 +1,8 @@
 import type { Conversation, Message, Presence, PresenceStatus, User } from '@switchboard/protocol';
 import { LIMITS } from '@switchboard/protocol';
 import type { Action } from './actions.js';
-import type { AppState, OutgoingMessage, Timeline } from './types.js';
+import type { AppState, Timeline } from './types.js';
+import { failedStatus, loadingStatus, withEntry, withOutgoing, withoutEntry, withoutOutgoing } from './maps.js';
 import { EMPTY_TIMELINE, applyNewestPage, prependOlderPage, upsertMessage } from './timeline.js';
 import { INITIAL_SERVICE, isServiceAction, serviceReducer } from './serviceReducer.js';
 
@@ -18,19 +19,6 @@ export const INITIAL_STATE: AppState = {
   outgoing: new Map(),
   service: INITIAL_SERVICE,
 };
-
-function withEntry<K, V>(map: ReadonlyMap<K, V>, key: K, value: V): ReadonlyMap<K, V> {
-  const next = new Map(map);
-  next.set(key, value);
-  return next;
-}
-
-function withoutEntry<K, V>(map: ReadonlyMap<K, V>, key: K): ReadonlyMap<K, V> {
-  if (!map.has(key)) return map;
-  const next = new Map(map);
-  next.delete(key);
-  return next;
-}
 
 function updateTimeline(state: AppState, conversationId: string, update: (timeline: Timeline) => Timeline): AppState {
   const current = state.timelines.get(conversationId) ?? EMPTY_TIMELINE;
@@ -104,23 +92,6 @@ function mergeUsers(users: ReadonlyMap<string, User>, incoming: readonly User[])
   const next = new Map(users);
   for (const user of incoming) next.set(user.id, user);
   return next;
-}
-
-function setOutgoing(state: AppState, message: OutgoingMessage): AppState {
-  const list = state.outgoing.get(message.conversationId) ?? [];
-  const index = list.findIndex((item) => item.clientId === message.clientId);
-  const next = index === -1 ? [...list, message] : list.map((item, at) => (at === index ? message : item));
-  return { ...state, outgoing: withEntry(state.outgoing, message.conversationId, next) };
-}
-
-function removeOutgoing(state: AppState, conversationId: string, clientId: string): AppState {
-  const list = state.outgoing.get(conversationId);
-  if (!list?.some((item) => item.clientId === clientId)) return state;
-  const next = list.filter((item) => item.clientId !== clientId);
-  return {
-    ...state,
-    outgoing: next.length > 0 ? withEntry(state.outgoing, conversationId, next) : withoutEntry(state.outgoing, conversationId),
-  };
 }
 
 export function reducer(state: AppState, action: Action): AppState {
@@ -210,12 +181,12 @@ export function reducer(state: AppState, action: Action): AppState {
     case 'read':
       return applyRead(state, action.conversationId, action.userId, action.seq);
     case 'timeline.loading':
-      return updateTimeline(state, action.conversationId, (timeline) => ({ ...timeline, status: timeline.status === 'ready' ? 'ready' : 'loading' }));
+      return updateTimeline(state, action.conversationId, (timeline) => ({ ...timeline, status: loadingStatus(timeline.status) }));
     case 'timeline.stale':
       // Edits and deletes made while disconnected are not in the catch-up: reload on next open.
       return updateTimeline(state, action.conversationId, (timeline) => (timeline.status === 'ready' ? { ...timeline, status: 'idle' } : timeline));
     case 'timeline.failed':
-      return updateTimeline(state, action.conversationId, (timeline) => ({ ...timeline, status: timeline.status === 'ready' ? 'ready' : 'error' }));
+      return updateTimeline(state, action.conversationId, (timeline) => ({ ...timeline, status: failedStatus(timeline.status) }));
     case 'timeline.newest':
       return updateTimeline(state, action.conversationId, (timeline) => applyNewestPage(timeline, action.messages, action.hasMore));
     case 'timeline.olderLoading':
@@ -225,9 +196,12 @@ export function reducer(state: AppState, action: Action): AppState {
     case 'timeline.older':
       return updateTimeline(state, action.conversationId, (timeline) => prependOlderPage(timeline, action.messages, action.hasMore));
     case 'outgoing.set':
-      return setOutgoing(state, action.message);
+      return { ...state, outgoing: withOutgoing(state.outgoing, action.message.conversationId, action.message) };
     case 'outgoing.remove':
-      return removeOutgoing(state, action.conversationId, action.clientId);
+      {
+      const outgoing = withoutOutgoing(state.outgoing, action.conversationId, action.clientId);
+      return outgoing === state.outgoing ? state : { ...state, outgoing };
+    }
   }
 }
 

@@ -1,7 +1,8 @@
 import { LIMITS, type ChatMessage } from '@switchboard/protocol';
 import type { Action } from './actions.js';
 import type { ServiceAction } from './serviceActions.js';
-import type { ServiceState, VisitorOutgoing, VisitorTimeline } from './types.js';
+import type { ServiceState, VisitorTimeline } from './types.js';
+import { failedStatus, loadingStatus, withEntry, withOutgoing, withoutEntry, withoutOutgoing } from './maps.js';
 
 export const INITIAL_SERVICE: ServiceState = {
   duty: null,
@@ -16,19 +17,6 @@ export const EMPTY_VISITOR_TIMELINE: VisitorTimeline = { messages: [], status: '
 
 export function isServiceAction(action: Action): action is ServiceAction {
   return action.type.startsWith('service.');
-}
-
-function withEntry<K, V>(map: ReadonlyMap<K, V>, key: K, value: V): ReadonlyMap<K, V> {
-  const next = new Map(map);
-  next.set(key, value);
-  return next;
-}
-
-function withoutEntry<K, V>(map: ReadonlyMap<K, V>, key: K): ReadonlyMap<K, V> {
-  if (!map.has(key)) return map;
-  const next = new Map(map);
-  next.delete(key);
-  return next;
 }
 
 /** Merges messages into a sorted list, one per seq (a later copy of the same seq replaces the earlier). */
@@ -54,20 +42,6 @@ function updateTimeline(state: ServiceState, chatId: string, update: (timeline: 
   const current = state.timelines.get(chatId) ?? EMPTY_VISITOR_TIMELINE;
   const next = update(current);
   return next === current ? state : { ...state, timelines: withEntry(state.timelines, chatId, next) };
-}
-
-function setOutgoing(state: ServiceState, message: VisitorOutgoing): ServiceState {
-  const list = state.outgoing.get(message.chatId) ?? [];
-  const index = list.findIndex((item) => item.clientId === message.clientId);
-  const next = index === -1 ? [...list, message] : list.map((item, at) => (at === index ? message : item));
-  return { ...state, outgoing: withEntry(state.outgoing, message.chatId, next) };
-}
-
-function removeOutgoing(state: ServiceState, chatId: string, clientId: string): ServiceState {
-  const list = state.outgoing.get(chatId);
-  if (!list?.some((item) => item.clientId === clientId)) return state;
-  const next = list.filter((item) => item.clientId !== clientId);
-  return { ...state, outgoing: next.length > 0 ? withEntry(state.outgoing, chatId, next) : withoutEntry(state.outgoing, chatId) };
 }
 
 /** Messages newer than a chat's summary move its last message (the sidebar preview) forward. */
@@ -136,9 +110,9 @@ export function serviceReducer(state: ServiceState, action: ServiceAction): Serv
       return next;
     }
     case 'service.timeline.loading':
-      return updateTimeline(state, action.chatId, (timeline) => ({ ...timeline, status: timeline.status === 'ready' ? 'ready' : 'loading' }));
+      return updateTimeline(state, action.chatId, (timeline) => ({ ...timeline, status: loadingStatus(timeline.status) }));
     case 'service.timeline.failed':
-      return updateTimeline(state, action.chatId, (timeline) => ({ ...timeline, status: timeline.status === 'ready' ? 'ready' : 'error' }));
+      return updateTimeline(state, action.chatId, (timeline) => ({ ...timeline, status: failedStatus(timeline.status) }));
     case 'service.timeline.newest':
       return updateTimeline(withNewestInSummary(state, action.chatId, action.messages), action.chatId, (timeline) => {
         const page = mergeMessages([], action.messages);
@@ -163,9 +137,12 @@ export function serviceReducer(state: ServiceState, action: ServiceAction): Serv
         olderStatus: 'idle',
       }));
     case 'service.outgoing.set':
-      return setOutgoing(state, action.message);
+      return { ...state, outgoing: withOutgoing(state.outgoing, action.message.chatId, action.message) };
     case 'service.outgoing.remove':
-      return removeOutgoing(state, action.chatId, action.clientId);
+      {
+      const outgoing = withoutOutgoing(state.outgoing, action.chatId, action.clientId);
+      return outgoing === state.outgoing ? state : { ...state, outgoing };
+    }
     case 'service.typing': {
       if (action.state === 'stop') {
         return state.typing.has(action.chatId) ? { ...state, typing: withoutEntry(state.typing, action.chatId) } : state;
