@@ -1,8 +1,9 @@
 import { useEffect, useRef, useState } from 'react';
 import { LIMITS, type Message } from '@switchboard/protocol';
 import { useI18n } from '../../i18n/I18nProvider.js';
-import { describeFailure } from '../../lib/errors.js';
+import { useAsyncAction } from '../../hooks/useAsyncAction.js';
 import { useChatActions } from '../../net/actions.js';
+import { FormError } from '../common/FormError.js';
 import { useChatUi } from './chatUi.js';
 import { useAutosize } from './useAutosize.js';
 
@@ -12,8 +13,7 @@ export function MessageEditor({ message }: { message: Message }) {
   const actions = useChatActions();
   const ui = useChatUi();
   const [text, setText] = useState(message.body);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run } = useAsyncAction();
   const ref = useRef<HTMLTextAreaElement>(null);
   useAutosize(ref, text);
 
@@ -35,15 +35,7 @@ export function MessageEditor({ message }: { message: Message }) {
       cancel();
       return;
     }
-    setBusy(true);
-    setError(null);
-    try {
-      await actions.edit(message.conversationId, message.id, body);
-      cancel();
-    } catch (failure) {
-      setError(describeFailure(t, failure));
-      setBusy(false);
-    }
+    await run(() => actions.edit(message.conversationId, message.id, body), cancel);
   };
 
   return (
@@ -78,11 +70,7 @@ export function MessageEditor({ message }: { message: Message }) {
           {t('message.save')}
         </button>
       </div>
-      {error ? (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <FormError message={error} />
     </div>
   );
 }

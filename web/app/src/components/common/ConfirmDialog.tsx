@@ -1,7 +1,8 @@
-import { useRef, useState } from 'react';
+import { useRef } from 'react';
 import { useI18n } from '../../i18n/I18nProvider.js';
-import { describeFailure } from '../../lib/errors.js';
+import { useAsyncAction } from '../../hooks/useAsyncAction.js';
 import { Dialog } from './Dialog.js';
+import { FormError } from './FormError.js';
 
 interface ConfirmDialogProps {
   title: string;
@@ -15,21 +16,8 @@ interface ConfirmDialogProps {
 /** "Are you sure?" with the action's error shown in place if it fails. */
 export function ConfirmDialog({ title, body, confirmLabel, danger = false, onConfirm, onClose }: ConfirmDialogProps) {
   const { t } = useI18n();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run } = useAsyncAction();
   const cancelRef = useRef<HTMLButtonElement>(null);
-
-  const confirm = async (): Promise<void> => {
-    setBusy(true);
-    setError(null);
-    try {
-      await onConfirm();
-      onClose();
-    } catch (failure) {
-      setError(describeFailure(t, failure));
-      setBusy(false);
-    }
-  };
 
   return (
     <Dialog
@@ -42,18 +30,14 @@ export function ConfirmDialog({ title, body, confirmLabel, danger = false, onCon
           <button type="button" className="button" ref={cancelRef} onClick={onClose}>
             {t('dialog.cancel')}
           </button>
-          <button type="button" className={`button ${danger ? 'button-danger' : 'button-primary'}`} disabled={busy} onClick={() => void confirm()}>
+          <button type="button" className={`button ${danger ? 'button-danger' : 'button-primary'}`} disabled={busy} onClick={() => void run(onConfirm, onClose)}>
             {confirmLabel}
           </button>
         </>
       }
     >
       <p>{body}</p>
-      {error ? (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <FormError message={error} />
     </Dialog>
   );
 }

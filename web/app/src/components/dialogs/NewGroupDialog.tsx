@@ -2,10 +2,11 @@ import { useMemo, useRef, useState, type FormEvent } from 'react';
 import { LIMITS } from '@switchboard/protocol';
 import { useNavigate } from '../../hooks/useHashRoute.js';
 import { useI18n } from '../../i18n/I18nProvider.js';
-import { describeFailure } from '../../lib/errors.js';
+import { useAsyncAction } from '../../hooks/useAsyncAction.js';
 import { useChatActions } from '../../net/actions.js';
 import { useAppState } from '../../state/StoreProvider.js';
 import { Dialog } from '../common/Dialog.js';
+import { FormError } from '../common/FormError.js';
 import { MemberPicker } from './MemberPicker.js';
 
 /** "New group": a name and the people in it; opens the new group when created. */
@@ -17,8 +18,7 @@ export function NewGroupDialog({ onClose }: { onClose: () => void }) {
   const meId = useAppState((state) => state.me?.id);
   const [title, setTitle] = useState('');
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, setError, run } = useAsyncAction();
   const titleRef = useRef<HTMLInputElement>(null);
   const formId = 'new-group-form';
 
@@ -32,16 +32,13 @@ export function NewGroupDialog({ onClose }: { onClose: () => void }) {
       titleRef.current?.focus();
       return;
     }
-    setBusy(true);
-    setError(null);
-    try {
-      const id = await actions.createGroup(title.trim(), [...selected]);
-      onClose();
-      navigate(id);
-    } catch (failure) {
-      setError(describeFailure(t, failure));
-      setBusy(false);
-    }
+    await run(
+      () => actions.createGroup(title.trim(), [...selected]),
+      (id) => {
+        onClose();
+        navigate(id);
+      },
+    );
   };
 
   return (
@@ -74,11 +71,7 @@ export function NewGroupDialog({ onClose }: { onClose: () => void }) {
           />
         </label>
         <MemberPicker candidates={candidates} selected={selected} onChange={setSelected} label={t('group.new.members')} />
-        {error ? (
-          <p className="form-error" role="alert">
-            {error}
-          </p>
-        ) : null}
+        <FormError message={error} />
       </form>
     </Dialog>
   );

@@ -1,10 +1,11 @@
 import { useEffect, useRef, useState } from 'react';
+import { useAsyncAction } from '../../hooks/useAsyncAction.js';
 import type { PostLoginStepProps } from '../../auth/postLogin.js';
 import { useI18n } from '../../i18n/I18nProvider.js';
-import { describeFailure } from '../../lib/errors.js';
 import { useServiceActions } from '../../net/agentDesk.js';
 import { useAppState } from '../../state/StoreProvider.js';
 import { Dialog } from '../common/Dialog.js';
+import { FormError } from '../common/FormError.js';
 import { Icon } from '../common/Icon.js';
 
 /** How long to wait for the server's `duty` frame before asking anyway. */
@@ -20,8 +21,7 @@ export function DutyPrompt({ done }: PostLoginStepProps) {
   const desk = useServiceActions();
   const duty = useAppState((state) => state.service.duty);
   const [waited, setWaited] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run } = useAsyncAction();
   const yesRef = useRef<HTMLButtonElement>(null);
   const finished = useRef(false);
   const finish = (): void => {
@@ -44,17 +44,7 @@ export function DutyPrompt({ done }: PostLoginStepProps) {
 
   if (onDuty || (duty === null && !waited)) return null;
 
-  const yes = async (): Promise<void> => {
-    setBusy(true);
-    setError(null);
-    try {
-      await desk.setDuty('available');
-      finish();
-    } catch (failure) {
-      setError(describeFailure(t, failure));
-      setBusy(false);
-    }
-  };
+  const yes = (): Promise<void> => run(() => desk.setDuty('available'), finish);
 
   return (
     <Dialog
@@ -85,11 +75,7 @@ export function DutyPrompt({ done }: PostLoginStepProps) {
           <p className="muted duty-prompt-hint">{t('duty.prompt.hint')}</p>
         </div>
       </div>
-      {error ? (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <FormError message={error} />
     </Dialog>
   );
 }

@@ -3,11 +3,13 @@ import type { Department, ServiceAgent } from '@switchboard/protocol';
 import { useI18n } from '../../i18n/I18nProvider.js';
 import type { Translate } from '../../i18n/translate.js';
 import { describeFailure } from '../../lib/errors.js';
+import { useAsyncAction } from '../../hooks/useAsyncAction.js';
 import { useServiceActions, type TransferTarget } from '../../net/agentDesk.js';
 import { useAppState } from '../../state/StoreProvider.js';
 import { useWatchPresence } from '../../hooks/useWatchPresence.js';
 import { Avatar } from '../common/Avatar.js';
 import { Dialog } from '../common/Dialog.js';
+import { FormError } from '../common/FormError.js';
 
 interface Choice {
   value: string;
@@ -56,6 +58,13 @@ function useLoad<T>(load: () => Promise<T>): Loaded<T> {
   return state;
 }
 
+/** "Loading…" until the lists are in, or why they could not be loaded. */
+function LoadNotes({ loaded }: { loaded: Loaded<unknown> }) {
+  const { t } = useI18n();
+  if (loaded.status === 'loading') return <p className="muted">{t('app.loading')}</p>;
+  return loaded.status === 'error' ? <FormError message={loaded.message} /> : null;
+}
+
 /** "Available · 1 of 5 chats" */
 function agentDetail(agent: ServiceAgent, t: Translate): string {
   const duty = agent.dutyStatus === 'available' ? t('duty.available') : agent.dutyStatus === 'away' ? t('duty.away') : t('duty.off');
@@ -75,20 +84,11 @@ interface ActionDialogProps {
 /** A dialog whose main button runs an action, showing its error in place when it fails. */
 function ActionDialog({ title, testId, submitLabel, canSubmit, onSubmit, onClose, children }: ActionDialogProps) {
   const { t } = useI18n();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run } = useAsyncAction();
   const formId = useId();
   const submit = async (): Promise<void> => {
     if (!canSubmit || busy) return;
-    setBusy(true);
-    setError(null);
-    try {
-      await onSubmit();
-      onClose();
-    } catch (failure) {
-      setError(describeFailure(t, failure));
-      setBusy(false);
-    }
+    await run(onSubmit, onClose);
   };
   return (
     <Dialog
@@ -115,11 +115,7 @@ function ActionDialog({ title, testId, submitLabel, canSubmit, onSubmit, onClose
         }}
       >
         {children}
-        {error ? (
-          <p className="form-error" role="alert">
-            {error}
-          </p>
-        ) : null}
+        <FormError message={error} />
       </form>
     </Dialog>
   );
@@ -166,12 +162,7 @@ export function TransferDialog({ chatId, onClose, onDone }: { chatId: string; on
       }}
     >
       <p className="muted">{t('transfer.intro')}</p>
-      {loaded.status === 'loading' ? <p className="muted">{t('app.loading')}</p> : null}
-      {loaded.status === 'error' ? (
-        <p className="form-error" role="alert">
-          {loaded.message}
-        </p>
-      ) : null}
+      <LoadNotes loaded={loaded} />
       {loaded.status === 'ready' ? (
         <>
           <RadioList name="transfer-target" legend={t('transfer.toAgent')} choices={agentChoices} value={choice} onChange={setChoice} empty={t('transfer.noAgents')} />
@@ -220,12 +211,7 @@ export function InviteDialog({ chatId, agentIds, onClose, onDone }: { chatId: st
       }}
     >
       <p className="muted">{t('invite.intro')}</p>
-      {loaded.status === 'loading' ? <p className="muted">{t('app.loading')}</p> : null}
-      {loaded.status === 'error' ? (
-        <p className="form-error" role="alert">
-          {loaded.message}
-        </p>
-      ) : null}
+      <LoadNotes loaded={loaded} />
       {loaded.status === 'ready' ? <RadioList name="invite-agent" legend={t('invite.colleagues')} choices={choices} value={choice} onChange={setChoice} empty={t('invite.none')} /> : null}
     </ActionDialog>
   );
