@@ -48,6 +48,8 @@ export interface Switchboard {
 }
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/** How long HTTP requests in flight at a stop get to finish before their connections are cut. */
+const HTTP_CLOSE_GRACE_MS = 2000;
 
 export async function startSwitchboard(config: Config, overrides: { log?: Logger } = {}): Promise<Switchboard> {
   const log = overrides.log ?? createLogger(config.logLevel, config.nodeId);
@@ -123,23 +125,42 @@ export async function startSwitchboard(config: Config, overrides: { log?: Logger
     serviceBridge,
     visitorWs,
     url,
-    /** Graceful: stop accepting, close sockets (1012), commit queued sends, then close the store. */
+    /**
+     * Graceful: refuse new upgrades and stop listening first (a client told to reconnect must not
+     * land here again and hold the stop), close sockets (1012), let HTTP requests in flight finish
+     * within a deadline, commit queued sends, then close the store.
+     */
     async stop() {
       if (stopped) return;
       stopped = true;
       clearInterval(sweeper);
-      await ws.close();
-      await visitorWs.close();
+      const sockets = Promise.all([ws.close(), visitorWs.close()]);
+      const httpClosed = closeHttp(http, HTTP_CLOSE_GRACE_MS);
+      await sockets;
       serviceBridge.stop();
       await service.stop();
       stopDispatcher();
-      await http.close();
+      await httpClosed;
       await im.sender.drain();
       if (config.busUrl) im.presence.stopClusterSync();
       await bus.close();
       await store.close();
     },
   };
+}
+
+/**
+ * Closes the HTTP server: it stops listening at once and closes idle keep-alive connections;
+ * requests in flight get `graceMs` to finish, then every connection left is cut.
+ */
+async function closeHttp(http: FastifyInstance, graceMs: number): Promise<void> {
+  const closed = http.close();
+  const deadline = setTimeout(() => http.server.closeAllConnections(), graceMs);
+  try {
+    await closed;
+  } finally {
+    clearTimeout(deadline);
+  }
 }
 
 /** The in-process bus on one node; the Redis bus when SWITCHBOARD_BUS names one (cluster mode). */

@@ -2,6 +2,9 @@ import { ConfigError, parseConfig } from './config/env.js';
 import { startSwitchboard } from './app.js';
 import { seedIfEmpty } from './seed.js';
 
+/** A graceful stop takes well under a second; this long means something hangs. */
+const STOP_DEADLINE_MS = 15_000;
+
 /** `node server/dist/main.js [--no-demo]`: start one node, seed an empty database, print where to go. */
 async function main(): Promise<void> {
   const args = new Set(process.argv.slice(2));
@@ -32,9 +35,17 @@ async function main(): Promise<void> {
 
   let stopping = false;
   const shutdown = (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      node.log.warn({ signal }, 'second signal: exiting without waiting for the stop');
+      process.exit(1);
+    }
     stopping = true;
     node.log.info({ signal }, 'shutting down');
+    // A stop that hangs anyway (a stuck database call) must not keep the process: like a process manager would.
+    setTimeout(() => {
+      node.log.error({ deadlineMs: STOP_DEADLINE_MS }, 'shutdown did not finish in time; exiting');
+      process.exit(3);
+    }, STOP_DEADLINE_MS).unref();
     node.stop().then(
       () => process.exit(0),
       (error: unknown) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RateLimiter } from './rateLimiter.js';
+import { BucketRule, RateLimiter } from './rateLimiter.js';
 
 describe('RateLimiter', () => {
   it('allows a burst, refuses past it, and refills over time', () => {
@@ -15,5 +15,22 @@ describe('RateLimiter', () => {
     expect(limiter.take('a', 0)).toBe(true);
     expect(limiter.take('b', 0)).toBe(true);
     expect(limiter.take('a', 0)).toBe(false);
+  });
+});
+
+describe('BucketRule', () => {
+  it('keeps a whole bucket in one number: a burst, then the refill rate', () => {
+    const rule = new BucketRule(3, 10);
+    let state = 0;
+    const take = (now: number) => {
+      const next = rule.take(state, now);
+      if (next !== undefined) state = next;
+      return next !== undefined;
+    };
+    expect([1, 2, 3, 4].map(() => take(5_000))).toEqual([true, true, true, false]);
+    expect(take(5_099)).toBe(false);
+    expect(take(5_100)).toBe(true);
+    expect(take(5_100)).toBe(false);
+    expect([1, 2, 3, 4].map(() => take(60_000))).toEqual([true, true, true, false]);
   });
 });

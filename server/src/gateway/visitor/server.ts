@@ -9,7 +9,7 @@ import type { ServiceSystem } from '../../service/index.js';
 import { VisitorConnection } from './connection.js';
 import { createVisitorFrameHandler, perMinute, type VisitorLimits } from './handlers.js';
 import { VisitorRegistry } from './registry.js';
-import { closeAllSockets, refuseUpgrade } from '../wsLifecycle.js';
+import { closeSockets, refuseUpgrade } from '../wsLifecycle.js';
 
 export interface VisitorGatewayOptions {
   log: Logger;
@@ -64,6 +64,7 @@ export function attachVisitorGateway(service: ServiceSystem, bus: Bus, options: 
     const early = siteKey ? service.sites.byKey(siteKey) : Promise.resolve(undefined);
     void early.then(
       (site) => {
+        if (closing) return refuseUpgrade(socket, 503, 'Service Unavailable');
         if (site && !service.sites.originAllowed(site, origin, selfOrigins(request.headers.host))) return refuseUpgrade(socket, 403, 'Forbidden');
         wss.handleUpgrade(request, socket, head, (ws) =>
           accept(ws, { ip, origin, host: request.headers.host, userAgent: typeof request.headers['user-agent'] === 'string' ? request.headers['user-agent'] : null }),
@@ -120,7 +121,9 @@ export function attachVisitorGateway(service: ServiceSystem, bus: Bus, options: 
       clearInterval(heartbeat);
       clearInterval(presence);
       stopDeliver();
-      await closeAllSockets(wss);
+      // Refuse upgrades first (ws answers 503 once closed), so no socket opens behind the closing.
+      wss.close();
+      await closeSockets(wss.clients);
     },
   };
 }

@@ -1,11 +1,17 @@
 import { CLIENT_FRAME_TYPES, CLOSE_CODES, ClientFrame, type ServerFrame } from '@switchboard/protocol';
 import { AppError, toAppError } from '../../errors.js';
 import type { AuthContext } from '../../im/auth.js';
-import { RateLimiter } from '../rateLimiter.js';
+import { BucketRule, clockMs } from '../rateLimiter.js';
 import { parseFrame } from '../frameParser.js';
 import { MAX_BUFFERED_BYTES, type SocketLike } from './socket.js';
 
 export type FrameHandler = (connection: Connection, frame: ClientFrame) => Promise<void>;
+
+/** What every connection of one gateway shares: one object, not two closures per socket. */
+export interface ConnectionHooks {
+  handle: FrameHandler;
+  onFault(error: unknown): void;
+}
 
 /** Frames a connection may send in a burst, and per second after that. */
 const FRAME_BURST = 200;
@@ -13,13 +19,13 @@ const FRAMES_PER_SECOND = 100;
 /** Rejected frames in a row after which a flooding client is disconnected. */
 const MAX_REJECTED_IN_A_ROW = 500;
 
-const frameLimiter = new RateLimiter(FRAME_BURST, FRAMES_PER_SECOND);
+const frameRule = new BucketRule(FRAME_BURST, FRAMES_PER_SECOND);
 /**
  * Rate-limited frames a connection may pile up (a burst, then per second) before it counts as a
  * flood and is closed with 1008. Counted apart from "invalid in a row": a flood keeps getting a
  * few frames through as the limit refills, which would reset that count forever.
  */
-const floodLimiter = new RateLimiter(MAX_REJECTED_IN_A_ROW, FRAMES_PER_SECOND / 2);
+const floodRule = new BucketRule(MAX_REJECTED_IN_A_ROW, FRAMES_PER_SECOND / 2);
 
 /**
  * Output is written once per event-loop turn: frames for a socket queue up while the turn runs
@@ -51,14 +57,17 @@ export class Connection {
   ready = false;
   closed = false;
   private rejectedInARow = 0;
-  private outbox: string[] = [];
+  /** Frames queued in this event-loop turn; no array while there are none (most sockets, most of the time). */
+  private outbox: string[] | undefined = undefined;
+  /** The frame and flood buckets (BucketRule states). */
+  private framesFullAt = 0;
+  private floodFullAt = 0;
 
   constructor(
     readonly id: string,
     private readonly socket: SocketLike,
     readonly auth: AuthContext,
-    private readonly handle: FrameHandler,
-    private readonly onFault: (error: unknown) => void,
+    private readonly hooks: ConnectionHooks,
   ) {}
 
   get userId(): string {
@@ -72,11 +81,16 @@ export class Connection {
   /** Entry point for every incoming WebSocket message. */
   receive(data: string | null): void {
     if (this.closed) return;
-    if (!frameLimiter.take(this.id)) {
+    const now = clockMs();
+    const framesFullAt = frameRule.take(this.framesFullAt, now);
+    if (framesFullAt === undefined) {
       this.reject(undefined, new AppError('rate_limited', 'Too many frames; slow down.'));
-      if (!floodLimiter.take(this.id)) this.close(CLOSE_CODES.policy, 'flooding');
+      const floodFullAt = floodRule.take(this.floodFullAt, now);
+      if (floodFullAt === undefined) this.close(CLOSE_CODES.policy, 'flooding');
+      else this.floodFullAt = floodFullAt;
       return;
     }
+    this.framesFullAt = framesFullAt;
     const frame = this.parse(data);
     if (!frame) return;
     if (!this.ready && frame.type !== 'hello') {
@@ -86,9 +100,9 @@ export class Connection {
     this.rejectedInARow = 0;
     // Handlers start synchronously, so sends enter the commit queue in the order they arrived;
     // they are not awaited one by one, so a busy client's sends share a group commit.
-    this.handle(this, frame).catch((error: unknown) => {
+    this.hooks.handle(this, frame).catch((error: unknown) => {
       const appError = toAppError(error);
-      if (appError.report) this.onFault(error);
+      if (appError.report) this.hooks.onFault(error);
       this.reject(frame.ref, appError);
     });
   }
@@ -100,21 +114,23 @@ export class Connection {
   /** Queues an already serialised frame; it is written at the end of this event-loop turn. */
   sendRaw(data: string): void {
     if (this.closed) return;
-    if (this.outbox.length === 0) {
-      unflushed.add(this);
-      if (!flushScheduled) {
-        flushScheduled = true;
-        setImmediate(flushAll);
-      }
+    if (this.outbox) {
+      this.outbox.push(data);
+      return;
     }
-    this.outbox.push(data);
+    this.outbox = [data];
+    unflushed.add(this);
+    if (!flushScheduled) {
+      flushScheduled = true;
+      setImmediate(flushAll);
+    }
   }
 
   /** Writes the queued frames, corked into one write; drops a peer that stopped reading. */
   flush(): void {
     const frames = this.outbox;
-    if (frames.length === 0) return;
-    this.outbox = [];
+    if (!frames) return;
+    this.outbox = undefined;
     if (this.closed) return;
     if (this.socket.bufferedAmount > MAX_BUFFERED_BYTES) {
       this.close(CLOSE_CODES.policy, 'too slow');
@@ -141,9 +157,7 @@ export class Connection {
   /** Called by the transport when the socket has closed. */
   markClosed(): void {
     this.closed = true;
-    this.outbox = [];
-    frameLimiter.forget(this.id);
-    floodLimiter.forget(this.id);
+    this.outbox = undefined;
   }
 
   reject(ref: string | undefined, error: AppError): void {

@@ -1,27 +1,39 @@
 import type { IncomingMessage, Server } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { randomUUID } from 'node:crypto';
-import { CLOSE_CODES, LIMITS } from '@switchboard/protocol';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { CLOSE_CODES } from '@switchboard/protocol';
 import type { Logger } from 'pino';
 import type { ImServer } from '../../im/index.js';
 import { readToken } from '../http/session.js';
 import type { OriginPolicy } from '../origins.js';
 import { RateLimiter } from '../rateLimiter.js';
-import { Connection } from './connection.js';
+import { Connection, type ConnectionHooks } from './connection.js';
 import { serviceUnavailableGateway, type AgentGateway } from './agentHandlers.js';
 import { createFrameHandler } from './handlers.js';
 import { ConnectionRegistry } from './registry.js';
-import { closeAllSockets, refuseUpgrade } from '../wsLifecycle.js';
+import { SharedUsers } from './sharedUsers.js';
+import { EdgeSocket, refuseUpgrade, SocketEdge } from '../wsLifecycle.js';
 
 /** Default interval between heartbeat pings (SWITCHBOARD_HEARTBEAT_MS). */
 const HEARTBEAT_MS = 30_000;
 /** Upgrades one address may attempt: a burst, then per second. */
 const upgradeLimiter = new RateLimiter(50, 20);
 
+/** An IM socket and its connection. */
+class ImSocket extends EdgeSocket {
+  connection: Connection | undefined = undefined;
+}
+
+/** Connection ids only need to be unique on this node (presence keys); a counter is short. */
+let connectionsMade = 0;
+const nextConnectionId = () => (++connectionsMade).toString(36);
+
 export interface WebSocketGateway {
   registry: ConnectionRegistry;
-  /** Closes every socket with 1012 (service restart) so clients reconnect elsewhere or later. */
+  /**
+   * Refuses upgrades on every path from now on (503), then closes every socket with 1012 (service
+   * restart) so clients reconnect elsewhere or later.
+   */
   close(): Promise<void>;
 }
 
@@ -43,9 +55,26 @@ export function attachWebSocketGateway(
   maxConnectionsPerIp = 200,
 ): WebSocketGateway {
   const registry = new ConnectionRegistry();
-  const handleFrame = createFrameHandler(im, registry, agent);
-  const wss = new WebSocketServer({ noServer: true, maxPayload: LIMITS.maxFrameBytes, perMessageDeflate: false });
-  const alive = new WeakMap<WebSocket, boolean>();
+  const users = new SharedUsers();
+  const hooks: ConnectionHooks = {
+    handle: createFrameHandler(im, registry, agent),
+    onFault: (error) => log.error({ err: error }, 'frame handler failed'),
+  };
+  const edge = new SocketEdge(ImSocket, heartbeatMs, {
+    message: (socket, data, isBinary) => socket.connection?.receive(isBinary ? null : data.toString()),
+    error: (_socket, error) => log.debug({ err: error }, 'websocket error'),
+    close: (socket, code) => {
+      const connection = socket.connection;
+      if (!connection) return;
+      connection.markClosed();
+      users.release(connection.userId);
+      if (connection.ready) {
+        registry.remove(connection);
+        im.presence.disconnect(connection.userId, connection.id);
+        agent.onClosed(connection, code === CLOSE_CODES.sessionEnded);
+      }
+    },
+  });
   const openByIp = new Map<string, number>();
 
   /** Counts the socket against its address until it closes; false when the address is at its cap. */
@@ -54,15 +83,21 @@ export function attachWebSocketGateway(
     const open = openByIp.get(ip) ?? 0;
     if (open >= maxConnectionsPerIp) return false;
     openByIp.set(ip, open + 1);
-    socket.once('close', () => {
-      const left = (openByIp.get(ip) ?? 1) - 1;
-      if (left > 0) openByIp.set(ip, left);
-      else openByIp.delete(ip);
-    });
+    socket.on('close', releaseAddress);
     return true;
   }
 
+  /** One listener for every socket: a net.Socket still knows its peer's address once it has closed. */
+  function releaseAddress(this: Socket): void {
+    const ip = this.remoteAddress ?? 'unknown';
+    const left = (openByIp.get(ip) ?? 1) - 1;
+    if (left > 0) openByIp.set(ip, left);
+    else openByIp.delete(ip);
+  }
+
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    // The node is stopping: clients it told to reconnect must go elsewhere, on every path.
+    if (!edge.accepting) return refuseUpgrade(socket, 503, 'Service Unavailable');
     const ip = request.socket.remoteAddress ?? 'unknown';
     if (!admit(ip, socket)) return refuseUpgrade(socket, 429, 'Too Many Requests');
     const path = (request.url ?? '').split('?')[0] ?? '';
@@ -77,7 +112,9 @@ export function attachWebSocketGateway(
       (auth) => {
         if (!auth) return refuseUpgrade(socket, 401, 'Unauthorized');
         if (auth === 'origin') return refuseUpgrade(socket, 403, 'Forbidden');
-        wss.handleUpgrade(request, socket, head, (ws) => accept(ws, auth));
+        edge.upgrade(request, socket, head, (ws) => {
+          ws.connection = new Connection(nextConnectionId(), ws, users.share(auth), hooks);
+        });
       },
       (error: unknown) => {
         log.error({ err: error }, 'websocket upgrade failed');
@@ -98,43 +135,11 @@ export function attachWebSocketGateway(
     return im.auth.authenticate(token);
   }
 
-  function accept(ws: WebSocket, auth: NonNullable<Awaited<ReturnType<typeof im.auth.authenticate>>>) {
-    const connection = new Connection(randomUUID(), ws, auth, handleFrame, (error) => log.error({ err: error }, 'frame handler failed'));
-    alive.set(ws, true);
-    ws.on('pong', () => alive.set(ws, true));
-    ws.on('message', (data, isBinary) => connection.receive(isBinary ? null : data.toString()));
-    ws.on('error', (error) => log.debug({ err: error }, 'websocket error'));
-    ws.on('close', (code) => {
-      connection.markClosed();
-      if (connection.ready) {
-        registry.remove(connection);
-        im.presence.disconnect(connection.userId, connection.id);
-        agent.onClosed(connection, code === CLOSE_CODES.sessionEnded);
-      }
-    });
-  }
-
-  const heartbeat = setInterval(() => {
-    for (const ws of wss.clients) {
-      if (alive.get(ws) === false) {
-        ws.terminate();
-        continue;
-      }
-      alive.set(ws, false);
-      ws.ping();
-    }
-  }, heartbeatMs);
-  heartbeat.unref();
-
   return {
     registry,
-    async close() {
-      clearInterval(heartbeat);
-      await closeAllSockets(wss);
-    },
+    close: () => edge.stop(),
   };
 }
-
 
 function parseCookies(header: string | undefined): Record<string, string> {
   const cookies: Record<string, string> = Object.create(null) as Record<string, string>;
