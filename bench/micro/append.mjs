@@ -1,5 +1,9 @@
 // Microbenchmark of the group commit's storage step: MessageRepository.appendBatch on a seeded
-// store, batches of random DM/group sends as the IM scenario makes them, no network.
+// store, batches of random DM/group sends as the IM scenario makes them, no network. Each build
+// gets its own store, seeded alike (a shared file would let one build's checkpoints and growth
+// land on another's figures). Reported per stored message: wall time, CPU, and event-loop busy
+// time (what the server's one thread cannot spend on anything else; lower than wall when the
+// store waits off the loop).
 //   node bench/micro/append.mjs [--store sqlite|postgres] [--batch 1,10,50,200,500] [--users 1000]
 //   --dists a,b,...  compiled server trees to compare (default server/dist); their runs are
 //                    interleaved round by round and the median of --rounds is reported, which
@@ -10,6 +14,7 @@ import { seed } from '../lib/seed.mjs';
 import { cleanup, createStore } from '../lib/harness.mjs';
 import { nowMs, round } from '../lib/stats.mjs';
 import { pathToFileURL } from 'node:url';
+import { performance } from 'node:perf_hooks';
 
 const { values } = parseArgs({
   options: {
@@ -22,16 +27,16 @@ const { values } = parseArgs({
   },
 });
 try {
-  const store = await createStore(values.store, 'micro');
   const dists = values.dists.split(',');
-  const fixture = await seed(store.options, { groups: [{ name: 'm', count: Number(values.users), dmOffsets: [1, 3], groupSize: 8, groupsPerUser: 1 }] }, pathToFileURL(`${dists[0].replace(/\/$/, '')}/`).href);
   const variants = [];
-  for (const dist of dists) {
+  for (const [index, dist] of dists.entries()) {
+    const store = await createStore(values.store, `micro${index}`);
+    const fixture = await seed(store.options, { groups: [{ name: 'm', count: Number(values.users), dmOffsets: [1, 3], groupSize: 8, groupsPerUser: 1 }] }, pathToFileURL(`${dist.replace(/\/$/, '')}/`).href);
     const { openStore, createImRepositories } = await import(pathToFileURL(`${dist}/store/index.js`).href);
     const opened = await openStore(store.options);
-    variants.push({ dist, opened, repos: createImRepositories(opened), runs: new Map() });
+    variants.push({ dist, opened, fixture, repos: createImRepositories(opened), runs: new Map() });
   }
-  const requestFor = () => {
+  const requestFor = ({ fixture }) => {
     const conversation = fixture.conversations[Math.floor(Math.random() * fixture.conversations.length)];
     const sender = fixture.users[conversation.members[Math.floor(Math.random() * conversation.members.length)]];
     return { conversationId: conversation.id, senderId: sender.id, clientId: randomBytes(12).toString('base64url'), kind: 'text', body: `${nowMs().toFixed(3)} the quick brown fox jumps over the lazy dog, then files the quarterly report` };
@@ -44,17 +49,19 @@ try {
         let batches = 0;
         const until = nowMs() + Number(values.seconds) * 1000;
         const cpu = process.cpuUsage();
+        const loop = performance.eventLoopUtilization();
         const t0 = nowMs();
         while (nowMs() < until) {
-          const outcomes = await variant.repos.messages.appendBatch(Array.from({ length: size }, requestFor), Date.now());
+          const outcomes = await variant.repos.messages.appendBatch(Array.from({ length: size }, () => requestFor(variant)), Date.now());
           if (outcomes.some((outcome) => outcome.status !== 'stored')) throw new Error('not stored');
           messages += size;
           batches += 1;
         }
         const wall = nowMs() - t0;
         const used = process.cpuUsage(cpu);
+        const busy = performance.eventLoopUtilization(loop);
         if (!variant.runs.has(size)) variant.runs.set(size, []);
-        variant.runs.get(size).push({ perS: messages / (wall / 1000), cpuUs: (used.user + used.system) / messages, batchMs: wall / batches });
+        variant.runs.get(size).push({ perS: messages / (wall / 1000), cpuUs: (used.user + used.system) / messages, loopUs: (busy.active * 1000) / messages, batchMs: wall / batches });
       }
     }
   }
@@ -63,7 +70,7 @@ try {
     for (const variant of variants) {
       const runs = variant.runs.get(size);
       console.log(
-        `${values.store} ${variant.dist.split('/').slice(-2).join('/').padEnd(16)} batch ${String(size).padStart(3)}: ${round(mid(runs.map((r) => r.perS)), 0)} msg/s, ${round(mid(runs.map((r) => r.cpuUs)), 1)} µs/msg CPU, ${round(mid(runs.map((r) => r.batchMs)), 2)} ms/batch (median of ${runs.length})`,
+        `${values.store} ${variant.dist.split('/').slice(-2).join('/').padEnd(16)} batch ${String(size).padStart(3)}: ${round(mid(runs.map((r) => r.perS)), 0)} msg/s, ${round(mid(runs.map((r) => r.cpuUs)), 1)} µs/msg CPU, ${round(mid(runs.map((r) => r.loopUs)), 1)} µs/msg loop busy, ${round(mid(runs.map((r) => r.batchMs)), 2)} ms/batch (median of ${runs.length})`,
       );
     }
   }

@@ -17,6 +17,12 @@ interface Pending {
 }
 
 const MAX_BATCH = 500;
+/**
+ * Transactions in flight at once where the store keeps their seqs in call order (SQLite): the
+ * second runs while the first waits for its WAL fsync (off the event loop). Results are settled
+ * (acked, delivered) in the order the batches were formed, which is then seq order. Elsewhere one.
+ */
+const MAX_IN_FLIGHT = 2;
 /** Most sends of failed commits remembered for recovery (see recoverUncertain). */
 const MAX_UNCERTAIN = 10_000;
 
@@ -37,38 +43,40 @@ export interface SenderStats {
   queued: number;
 }
 
+type BatchResult = { outcomes: AppendOutcome[] } | { error: unknown };
+
 /**
- * Store then forward (patent step g). Sends queue up while a transaction is in flight and are
+ * Store then forward (patent step g). Sends queue up while transactions are in flight and are
  * committed together (group commit); each promise resolves only after its commit, and only then
  * is the message delivered to the members. A failed commit rejects every send in the batch with a
  * retryable error: the client resends with the same client id and the message is stored once.
  */
 export class MessageSender {
   private queue: Pending[] = [];
-  private flushing = false;
+  private scheduled = false;
+  private inFlight = 0;
+  /** Settles when the newest batch in flight has been settled; each batch settles after the one before. */
+  private settling: Promise<void> = Promise.resolve();
   private idle: (() => void)[] = [];
   /** Sends of batches whose commit failed: stored or not, nobody knows yet. */
   private readonly uncertain = new Map<string, AppendRequest>();
   /** Sends that recovery found stored and delivered: a resend failing again must not make them uncertain anew. */
   private readonly recovered = new Set<string>();
   private readonly counters = { stored: 0, duplicates: 0, failed: 0, batches: 0, largestBatch: 0, commitMs: 0 };
+  private readonly maxInFlight: number;
 
   constructor(
     private readonly repos: ImRepositories,
     private readonly bus: Bus,
     private readonly onError: (error: unknown) => void,
-  ) {}
+  ) {
+    this.maxInFlight = repos.messages.ordersConcurrentBatches ? MAX_IN_FLIGHT : 1;
+  }
 
   send(request: AppendRequest): Promise<SendResult> {
     return new Promise((resolve, reject) => {
       this.queue.push({ request, resolve, reject });
-      // No waiting for company: the batch is whatever arrived by the end of this event-loop turn,
-      // and grows by itself while a transaction runs (a fixed 2 ms window was measured to add
-      // latency without moving the knee; docs/performance.md).
-      if (!this.flushing) {
-        this.flushing = true;
-        setImmediate(() => void this.flush());
-      }
+      this.schedule();
     });
   }
 
@@ -78,7 +86,7 @@ export class MessageSender {
 
   /** Resolves once every queued send has been committed or failed (for graceful shutdown). */
   drain(): Promise<void> {
-    if (!this.flushing) return Promise.resolve();
+    if (this.inFlight === 0 && this.queue.length === 0) return Promise.resolve();
     return new Promise((resolve) => this.idle.push(resolve));
   }
 
@@ -111,36 +119,71 @@ export class MessageSender {
     return message;
   }
 
-  private async flush(): Promise<void> {
-    while (this.queue.length > 0) {
-      const batch = this.queue.splice(0, MAX_BATCH);
-      let outcomes: AppendOutcome[];
-      const started = performance.now();
-      try {
-        outcomes = await this.repos.messages.appendBatch(
-          batch.map((pending) => pending.request),
-          Date.now(),
-        );
-      } catch (error) {
-        this.onError(error);
-        const failure = toAppError(error);
-        const retryable = failure.code === 'internal' ? errors.unavailable('The message could not be stored; resend it.') : failure;
-        this.counters.failed += batch.length;
-        for (const pending of batch) pending.reject(retryable);
-        this.rememberUncertain(batch);
-        continue;
-      } finally {
-        this.counters.commitMs += performance.now() - started;
-      }
-      this.counters.batches += 1;
-      if (batch.length > this.counters.largestBatch) this.counters.largestBatch = batch.length;
-      for (const { message, recipients } of await this.recoverUncertain(batch, outcomes)) {
-        this.bus.publish('deliver', { recipients: { userIds: recipients }, frame: { type: 'message', message } });
-      }
-      batch.forEach((pending, index) => this.settle(pending, outcomes[index]));
+  /**
+   * No waiting for company: a batch is whatever arrived by the end of this event-loop turn, and
+   * grows by itself while transactions run (a fixed 2 ms window was measured to add latency
+   * without moving the knee; docs/performance.md).
+   */
+  private schedule(): void {
+    if (this.scheduled || this.queue.length === 0 || this.inFlight >= this.maxInFlight) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      while (this.queue.length > 0 && this.inFlight < this.maxInFlight) this.start(this.queue.splice(0, MAX_BATCH));
+    });
+  }
+
+  private start(batch: Pending[]): void {
+    this.inFlight += 1;
+    const stored = this.store(batch);
+    this.settling = this.settleAfter(this.settling, batch, stored).finally(() => this.finished());
+  }
+
+  /** The batch's transaction, timed; never rejects. */
+  private async store(batch: readonly Pending[]): Promise<BatchResult> {
+    const started = performance.now();
+    try {
+      return { outcomes: await this.repos.messages.appendBatch(batch.map((pending) => pending.request), Date.now()) };
+    } catch (error) {
+      return { error };
+    } finally {
+      this.counters.commitMs += performance.now() - started;
     }
-    this.flushing = false;
-    for (const resolve of this.idle.splice(0)) resolve();
+  }
+
+  private async settleAfter(previous: Promise<void>, batch: readonly Pending[], stored: Promise<BatchResult>): Promise<void> {
+    const result = await stored;
+    await previous;
+    try {
+      await this.settleBatch(batch, result);
+    } catch (error) {
+      this.onError(error);
+    }
+  }
+
+  private finished(): void {
+    this.inFlight -= 1;
+    this.schedule();
+    if (this.inFlight === 0 && this.queue.length === 0) for (const resolve of this.idle.splice(0)) resolve();
+  }
+
+  private async settleBatch(batch: readonly Pending[], result: BatchResult): Promise<void> {
+    if ('error' in result) {
+      this.onError(result.error);
+      const failure = toAppError(result.error);
+      const retryable = failure.code === 'internal' ? errors.unavailable('The message could not be stored; resend it.') : failure;
+      this.counters.failed += batch.length;
+      for (const pending of batch) pending.reject(retryable);
+      this.rememberUncertain(batch);
+      return;
+    }
+    const { outcomes } = result;
+    this.counters.batches += 1;
+    if (batch.length > this.counters.largestBatch) this.counters.largestBatch = batch.length;
+    for (const { message, recipients } of await this.recoverUncertain(batch, outcomes)) {
+      this.bus.publish('deliver', { recipients: { userIds: recipients }, frame: { type: 'message', message } });
+    }
+    batch.forEach((pending, index) => this.settle(pending, outcomes[index]));
   }
 
   /**

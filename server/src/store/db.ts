@@ -5,6 +5,8 @@ import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type MigrationPr
 import pg from 'pg';
 import type { Database } from './schema.js';
 import { migrations } from './migrations/index.js';
+import { createSqliteConnection, type SqliteConnection } from './sqliteConnection.js';
+import { withStatementCache } from './statementCache.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -19,6 +21,10 @@ export interface StoreOptions {
 export interface Store {
   db: Kysely<Database>;
   dialect: Dialect;
+  /** SQLite only: the connection itself, for the message hot path's prepared statements. */
+  sqlite?: SqliteConnection;
+  /** PostgreSQL only: the pool under Kysely, for the message hot path's named statements. */
+  postgres?: pg.Pool;
   /** Runs `select 1` with a deadline; false when the database does not answer. */
   ping(timeoutMs?: number): Promise<boolean>;
   close(): Promise<void>;
@@ -50,16 +56,20 @@ async function migrationSchema(db: Kysely<Database>, configured: string | undefi
 
 function openSqlite(dataDir: string): Store {
   fs.mkdirSync(dataDir, { recursive: true });
-  const file = new SqliteDatabase(path.join(dataDir, 'switchboard.db'));
+  const fileName = path.join(dataDir, 'switchboard.db');
+  const file = new SqliteDatabase(fileName);
   file.pragma('journal_mode = WAL');
-  // FULL: an acked message survives a power cut too, not only a crash; group commit pays one fsync per batch.
+  // FULL: an acked message survives a power cut too, not only a crash. The message hot path
+  // commits with NORMAL and fsyncs the WAL off the event loop before acking (sqliteConnection.ts).
   file.pragma('synchronous = FULL');
   file.pragma('foreign_keys = ON');
   file.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: file }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(file) }) });
+  const sqlite = createSqliteConnection(file, db, fileName);
   return {
     db,
     dialect: 'sqlite',
+    sqlite,
     ping: async () => {
       try {
         file.prepare('select 1').get();
@@ -68,7 +78,10 @@ function openSqlite(dataDir: string): Store {
         return false;
       }
     },
-    close: () => db.destroy(),
+    close: async () => {
+      await sqlite.close();
+      await db.destroy();
+    },
   };
 }
 
@@ -90,6 +103,7 @@ function openPostgres(url: string, schema: string | undefined): Store {
   return {
     db,
     dialect: 'postgres',
+    postgres: pool,
     ping: async (timeoutMs = 2000) => {
       try {
         await withTimeout(sql`select 1`.execute(db), timeoutMs);

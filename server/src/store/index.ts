@@ -20,8 +20,8 @@ export function createImRepositories(store: Store): ImRepositories {
   return {
     users: createUserRepository(store.db),
     sessions: createSessionRepository(store.db),
-    conversations: createConversationRepository(store.db),
-    messages: createMessageRepository(store.db, store.dialect),
+    conversations: createConversationRepository(store.db, () => store.sqlite?.durable() ?? Promise.resolve()),
+    messages: createMessageRepository(store),
     audit: createAuditRepository(store.db),
   };
 }

@@ -1,7 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Conversation, ConversationKind, Member, Message } from '@switchboard/protocol';
 import type { ConversationsTable, Database } from '../schema.js';
-import { toMessage } from './messages.js';
+import { toMessage } from './messageBatch.js';
 
 export interface ConversationRecord {
   id: string;
@@ -39,7 +39,8 @@ export interface ConversationRepository {
   summaries(userId: string, conversationIds?: readonly string[]): Promise<Conversation[]>;
 }
 
-export function createConversationRepository(db: Kysely<Database>): ConversationRepository {
+/** `durable` resolves once every commit so far is on disk (summaries hand out last seqs and messages). */
+export function createConversationRepository(db: Kysely<Database>, durable: () => Promise<void> = async () => {}): ConversationRepository {
   return {
     async create(conversation, now) {
       await db.transaction().execute(async (trx) => {
@@ -191,6 +192,7 @@ export function createConversationRepository(db: Kysely<Database>): Conversation
       const membersBy = groupBy(memberRows, (row) => row.conversation_id);
       const lastBy = new Map<string, Message>(lastMessages.map((row) => [row.conversation_id, toMessage(row)]));
       const unreadBy = new Map(unreadRows.map((row) => [row.conversation_id, Number(row.unread)]));
+      await durable();
       return conversations
         .map((row) => ({
           id: row.id,

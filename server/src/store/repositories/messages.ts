@@ -1,23 +1,12 @@
-import { randomFillSync } from 'node:crypto';
-import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
-import type { Message, MessageKind } from '@switchboard/protocol';
-import type { Database, MessagesTable } from '../schema.js';
+import type { Kysely } from 'kysely';
+import type { Message } from '@switchboard/protocol';
+import type { Database } from '../schema.js';
+import type { Store } from '../db.js';
+import { byIdempotencyKey, clientIdsOf, idempotencyKey, toMessage, type AppendOutcome, type AppendRequest } from './messageBatch.js';
+import { createPostgresAppender } from './postgresAppend.js';
+import { createSqliteAppender } from './sqliteAppend.js';
 
-export interface AppendRequest {
-  conversationId: string;
-  senderId: string;
-  clientId: string;
-  kind: MessageKind;
-  body: string;
-}
-
-export type AppendOutcome =
-  | { status: 'stored'; message: Message; recipients: string[] }
-  /** The same sender already stored this client id: the original message, nothing new written. */
-  | { status: 'duplicate'; message: Message }
-  | { status: 'not_member' }
-  /** The sender used this client id for a message in another conversation. */
-  | { status: 'client_id_reused' };
+export type { AppendOutcome, AppendRequest } from './messageBatch.js';
 
 export interface MessageRepository {
   /**
@@ -26,6 +15,13 @@ export interface MessageRepository {
    * on the conversation so concurrent writers (other nodes) never share a number.
    */
   appendBatch(requests: readonly AppendRequest[], now: number): Promise<AppendOutcome[]>;
+  /**
+   * True when batches passed to appendBatch one after another, without waiting, take their seq
+   * numbers in that order (SQLite: one connection, transactions in call order). On PostgreSQL a
+   * later batch can lock a shared conversation first, so its seqs would come before an earlier
+   * batch's, and delivery in batch order would break seq order.
+   */
+  readonly ordersConcurrentBatches: boolean;
   /** Messages with seq < before (or the newest), ascending; one extra row tells whether more exist. */
   before(conversationId: string, before: number | undefined, limit: number): Promise<{ messages: Message[]; hasMore: boolean }>;
   /** Messages with seq > after, ascending. */
@@ -37,98 +33,28 @@ export interface MessageRepository {
   markDeleted(conversationId: string, messageId: string, now: number): Promise<Message | undefined>;
 }
 
-const INSERT_CHUNK = 400;
-/** Conversations per last_seq update statement (3 parameters each). */
-const UPDATE_CHUNK = 500;
+/** Client ids per look-up statement (one parameter each). */
+const LOOKUP_CHUNK = 400;
 
-export function createMessageRepository(db: Kysely<Database>, dialect: 'sqlite' | 'postgres'): MessageRepository {
-  async function appendInTransaction(trx: Transaction<Database>, requests: readonly AppendRequest[], now: number): Promise<AppendOutcome[]> {
-    const existing = await findExisting(trx, requests);
-    const fresh = requests.filter((request) => !existing.has(idempotencyKey(request)));
-    const conversationIds = [...new Set(fresh.map((request) => request.conversationId))].sort();
-
-    const membersBy = new Map<string, string[]>();
-    const seqBy = new Map<string, number>();
-    if (conversationIds.length > 0) {
-      // Sequence numbers and members in one statement (one round trip on PostgreSQL). The
-      // conversation rows are locked in id order, so two nodes' batches cannot deadlock.
-      let query = trx
-        .selectFrom('conversations')
-        .innerJoin('conversation_members', 'conversation_members.conversation_id', 'conversations.id')
-        .select(['conversations.id as id', 'conversations.last_seq as last_seq', 'conversation_members.user_id as user_id'])
-        .where('conversations.id', 'in', conversationIds)
-        .orderBy('conversations.id');
-      if (dialect === 'postgres') query = query.forUpdate('conversations');
-      for (const row of await query.execute()) {
-        seqBy.set(row.id, row.last_seq);
-        const list = membersBy.get(row.id);
-        if (list) list.push(row.user_id);
-        else membersBy.set(row.id, [row.user_id]);
-      }
-    }
-
-    const stored = new Map<string, Message>();
-    const rows: MessagesTable[] = [];
-    for (const request of fresh) {
-      const key = idempotencyKey(request);
-      if (stored.has(key)) continue; // the same message twice in one batch: store it once
-      const members = membersBy.get(request.conversationId);
-      const lastSeq = seqBy.get(request.conversationId);
-      if (!members?.includes(request.senderId) || lastSeq === undefined) continue;
-      const seq = lastSeq + 1;
-      seqBy.set(request.conversationId, seq);
-      const row: MessagesTable = {
-        id: timeOrderedId(now),
-        conversation_id: request.conversationId,
-        seq,
-        sender_id: request.senderId,
-        client_id: request.clientId,
-        kind: request.kind,
-        body: request.body,
-        created_at: now,
-        edited_at: null,
-        deleted_at: null,
-      };
-      rows.push(row);
-      stored.set(key, toMessage(row));
-    }
-
-    for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-      await trx.insertInto('messages').values(rows.slice(i, i + INSERT_CHUNK)).execute();
-    }
-    // One statement moves every touched conversation's last_seq (a batch touches hundreds).
-    const touched = [...new Set(rows.map((row) => row.conversation_id))];
-    for (let i = 0; i < touched.length; i += UPDATE_CHUNK) {
-      const ids = touched.slice(i, i + UPDATE_CHUNK);
-      const cases = ids.map((id) => sql`when ${id} then cast(${seqBy.get(id) ?? 0} as bigint)`);
-      await sql`update conversations set last_seq = case id ${sql.join(cases, sql` `)} end, updated_at = ${now} where id in (${sql.join(ids)})`.execute(trx);
-    }
-
-    const seenInBatch = new Set<string>();
-    return requests.map((request): AppendOutcome => {
-      const key = idempotencyKey(request);
-      const original = existing.get(key);
-      if (original) {
-        return original.conversationId === request.conversationId ? { status: 'duplicate', message: original } : { status: 'client_id_reused' };
-      }
-      const message = stored.get(key);
-      if (!message) return { status: 'not_member' };
-      if (seenInBatch.has(key)) return { status: 'duplicate', message };
-      seenInBatch.add(key);
-      return { status: 'stored', message, recipients: membersBy.get(request.conversationId) ?? [] };
-    });
-  }
-
+export function createMessageRepository(store: Pick<Store, 'db' | 'sqlite' | 'postgres'>): MessageRepository {
+  const { db } = store;
+  // Reads that return messages hand out only what is on disk (SqliteConnection.durable).
+  const durable = async <T>(value: T): Promise<T> => {
+    await store.sqlite?.durable();
+    return value;
+  };
+  const append = appenderFor(store);
   return {
+    ordersConcurrentBatches: store.sqlite !== undefined,
     async appendBatch(requests, now) {
       if (requests.length === 0) return [];
       try {
-        return await db.transaction().execute((trx) => appendInTransaction(trx, requests, now));
+        return await append(requests, now);
       } catch (error) {
         // Another node stored one of these client ids between our check and our insert: the retry
         // finds it as a duplicate. Any other failure repeats and is thrown.
         if (!isUniqueViolation(error)) throw error;
-        return db.transaction().execute((trx) => appendInTransaction(trx, requests, now));
+        return append(requests, now);
       }
     },
     async before(conversationId, before, limit) {
@@ -136,7 +62,7 @@ export function createMessageRepository(db: Kysely<Database>, dialect: 'sqlite' 
       if (before !== undefined) query = query.where('seq', '<', before);
       const rows = await query.orderBy('seq', 'desc').limit(limit + 1).execute();
       const hasMore = rows.length > limit;
-      return { messages: rows.slice(0, limit).reverse().map(toMessage), hasMore };
+      return durable({ messages: rows.slice(0, limit).reverse().map(toMessage), hasMore });
     },
     async after(conversationId, after, limit) {
       const rows = await db
@@ -148,15 +74,15 @@ export function createMessageRepository(db: Kysely<Database>, dialect: 'sqlite' 
         .limit(limit + 1)
         .execute();
       const hasMore = rows.length > limit;
-      return { messages: rows.slice(0, limit).map(toMessage), hasMore };
+      return durable({ messages: rows.slice(0, limit).map(toMessage), hasMore });
     },
     async find(conversationId, messageId) {
       const row = await db.selectFrom('messages').selectAll().where('id', '=', messageId).where('conversation_id', '=', conversationId).executeTakeFirst();
-      return row && toMessage(row);
+      return durable(row && toMessage(row));
     },
     async findByClientIds(requests) {
       const found = await findExisting(db, requests);
-      return requests.flatMap((request) => found.get(idempotencyKey(request)) ?? []);
+      return durable(requests.flatMap((request) => found.get(idempotencyKey(request)) ?? []));
     },
     async edit(conversationId, messageId, body, now) {
       await db
@@ -180,59 +106,23 @@ export function createMessageRepository(db: Kysely<Database>, dialect: 'sqlite' 
   };
 }
 
-async function findExisting(trx: Kysely<Database>, requests: readonly { senderId: string; clientId: string }[]): Promise<Map<string, Message>> {
-  const clientIds = [...new Set(requests.map((request) => request.clientId))];
-  const found = new Map<string, Message>();
-  for (let i = 0; i < clientIds.length; i += INSERT_CHUNK) {
-    const rows = await trx.selectFrom('messages').selectAll().where('client_id', 'in', clientIds.slice(i, i + INSERT_CHUNK)).execute();
-    for (const row of rows) found.set(`${row.sender_id}:${row.client_id}`, toMessage(row));
-  }
-  return found;
+/** The group commit bypasses Kysely on both stores: its statements are prepared once (sqliteAppend.ts, postgresAppend.ts). */
+function appenderFor(store: Pick<Store, 'sqlite' | 'postgres'>): (requests: readonly AppendRequest[], now: number) => Promise<AppendOutcome[]> {
+  if (store.sqlite) return createSqliteAppender(store.sqlite);
+  if (store.postgres) return createPostgresAppender(store.postgres);
+  throw new Error('The store has neither a SQLite connection nor a PostgreSQL pool.');
 }
 
-/** Random bytes for ids, filled 256 ids at a time (one system call instead of one per id). */
-const idPool = Buffer.alloc(16 * 256);
-let idPoolAt = idPool.length;
-
-/**
- * A UUIDv7 (RFC 9562): 48 bits of epoch milliseconds, then random bits. Message ids made in time
- * order land at the right edge of the primary-key index, so a batch dirties one or two index pages
- * instead of one random page per message: less to write at each commit and each checkpoint.
- */
-export function timeOrderedId(now: number): string {
-  if (idPoolAt + 16 > idPool.length) {
-    randomFillSync(idPool);
-    idPoolAt = 0;
+async function findExisting(db: Kysely<Database>, requests: readonly { senderId: string; clientId: string }[]): Promise<Map<string, Message>> {
+  const clientIds = clientIdsOf(requests);
+  const rows = [];
+  for (let i = 0; i < clientIds.length; i += LOOKUP_CHUNK) {
+    rows.push(...(await db.selectFrom('messages').selectAll().where('client_id', 'in', clientIds.slice(i, i + LOOKUP_CHUNK)).execute()));
   }
-  const bytes = idPool.subarray(idPoolAt, idPoolAt + 16);
-  idPoolAt += 16;
-  bytes.writeUIntBE(now, 0, 6);
-  bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x70;
-  bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
-  const hex = bytes.toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
-
-function idempotencyKey(request: { senderId: string; clientId: string }): string {
-  return `${request.senderId}:${request.clientId}`;
+  return byIdempotencyKey(rows);
 }
 
 function isUniqueViolation(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
-}
-
-export function toMessage(row: Selectable<MessagesTable>): Message {
-  return {
-    id: row.id,
-    conversationId: row.conversation_id,
-    seq: row.seq,
-    senderId: row.sender_id,
-    clientId: row.client_id,
-    kind: row.kind as MessageKind,
-    body: row.body,
-    createdAt: row.created_at,
-    editedAt: row.edited_at,
-    deletedAt: row.deleted_at,
-  };
 }
