@@ -1,10 +1,10 @@
 /* "Are you sure?" for destructive actions: Cancel has the focus; the action shows progress and errors. */
 import { useState, type ReactNode } from 'react';
+import { BusyButton } from './BusyButton';
 import { describeError } from '../errors';
 import { useI18n } from '../i18n';
 import { Dialog } from './Dialog';
 import { FormAlert } from './Field';
-import { Spinner } from './Spinner';
 
 export interface ConfirmDialogProps {
   title: ReactNode;
@@ -45,17 +45,9 @@ export function ConfirmDialog({ title, body, confirmLabel, onConfirm, onClose, t
           <button type="button" className="btn btn-secondary" onClick={onClose} data-autofocus="">
             {t('common.cancel')}
           </button>
-          <button
-            type="button"
-            className={`btn ${tone === 'danger' ? 'btn-danger' : 'btn-primary'}`}
-            onClick={() => void confirm()}
-            disabled={busy}
-            aria-busy={busy}
-            data-testid={confirmTestId}
-          >
-            {busy && <Spinner />}
+          <BusyButton type="button" className={`btn ${tone === 'danger' ? 'btn-danger' : 'btn-primary'}`} onClick={() => void confirm()} busy={busy} data-testid={confirmTestId}>
             {confirmLabel}
-          </button>
+          </BusyButton>
         </>
       }
     >

@@ -1,44 +1,36 @@
 /* Reset a user's password; disable or enable an account (with confirmation). */
-import { useRef, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { UpdateUserRequest, type User } from '@switchboard/protocol';
 import { api } from '../../api';
+import { BusyButton } from '../../components/BusyButton';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { Dialog } from '../../components/Dialog';
 import { FormAlert, PasswordField } from '../../components/Field';
 import { Icon } from '../../components/Icon';
-import { Spinner } from '../../components/Spinner';
-import { describeError, focusFirstInvalid, formErrorsFromApi, zodFieldErrors, type FieldErrors } from '../../errors';
+import { zodFieldErrors } from '../../errors';
 import { useI18n } from '../../i18n';
-import { generatePassword } from './passwords';
+import { GeneratePasswordButton } from './GeneratePasswordButton';
+import { useUserForm } from './useUserForm';
 
 const PASSWORD_FIELDS = ['password'] as const;
 
 export function ResetPasswordDialog({ user, onClose, onDone }: { user: User; onClose: () => void; onDone: (user: User) => void }) {
   const { t } = useI18n();
-  const formRef = useRef<HTMLFormElement>(null);
+  const form = useUserForm(PASSWORD_FIELDS);
   const [password, setPassword] = useState('');
   const [revealed, setRevealed] = useState(false);
   const [copied, setCopied] = useState(false);
-  const [errors, setErrors] = useState<FieldErrors<'password'>>({});
-  const [busy, setBusy] = useState(false);
 
   const onSubmit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    if (busy) return;
+    if (form.busy) return;
     const parsed = UpdateUserRequest.safeParse({ password });
     if (!parsed.success || parsed.data.password === undefined) {
-      setErrors(parsed.success ? { password: t('validation.required') } : zodFieldErrors(t, parsed.error, PASSWORD_FIELDS));
-      focusFirstInvalid(formRef.current);
+      form.reject(parsed.success ? { password: t('validation.required') } : zodFieldErrors(t, parsed.error, PASSWORD_FIELDS));
       return;
     }
-    setErrors({});
-    setBusy(true);
-    try {
-      onDone(await api.updateUser(user.id, { password: parsed.data.password }));
-    } catch (error) {
-      setBusy(false);
-      setErrors(formErrorsFromApi(t, error, PASSWORD_FIELDS));
-      focusFirstInvalid(formRef.current);
-    }
+    const newPassword = parsed.data.password;
+    await form.submit(() => api.updateUser(user.id, { password: newPassword }), onDone);
   };
 
   const copy = async () => {
@@ -58,8 +50,8 @@ export function ResetPasswordDialog({ user, onClose, onDone }: { user: User; onC
       onClose={onClose}
       testId="reset-password-dialog"
     >
-      <form ref={formRef} className="form" onSubmit={onSubmit} noValidate>
-        {errors.form && <FormAlert testId="form-error">{errors.form}</FormAlert>}
+      <form ref={form.formRef} className="form" onSubmit={onSubmit} noValidate>
+        {form.errors.form && <FormAlert testId="form-error">{form.errors.form}</FormAlert>}
         <PasswordField
           label={t('users.field.newPassword')}
           name="new-password"
@@ -68,28 +60,22 @@ export function ResetPasswordDialog({ user, onClose, onDone }: { user: User; onC
           onChange={(event) => {
             setPassword(event.target.value);
             setCopied(false);
-            setErrors({});
+            form.clearError('password');
           }}
-          error={errors.password}
+          error={form.errors.password}
           hint={t('users.hint.password')}
           revealed={revealed}
           onRevealedChange={setRevealed}
           actions={
             <>
-              <button
-                type="button"
-                className="input-addon"
-                onClick={() => {
-                  setPassword(generatePassword());
+              <GeneratePasswordButton
+                onGenerate={(generated) => {
+                  setPassword(generated);
                   setRevealed(true);
                   setCopied(false);
-                  setErrors({});
+                  form.clearError('password');
                 }}
-                title={t('password.generate')}
-              >
-                <Icon name="dice" />
-                <span className="visually-hidden">{t('password.generate')}</span>
-              </button>
+              />
               <button
                 type="button"
                 className="input-addon"
@@ -110,10 +96,9 @@ export function ResetPasswordDialog({ user, onClose, onDone }: { user: User; onC
           <button type="button" className="btn btn-secondary" onClick={onClose}>
             {t('common.cancel')}
           </button>
-          <button type="submit" className="btn btn-primary" disabled={busy} aria-busy={busy} data-testid="reset-password-submit">
-            {busy && <Spinner />}
+          <BusyButton type="submit" className="btn btn-primary" busy={form.busy} data-testid="reset-password-submit">
             {t('users.password.submit')}
-          </button>
+          </BusyButton>
         </div>
       </form>
     </Dialog>
@@ -122,54 +107,21 @@ export function ResetPasswordDialog({ user, onClose, onDone }: { user: User; onC
 
 export function ToggleDisabledDialog({ user, onClose, onDone }: { user: User; onClose: () => void; onDone: (user: User) => void }) {
   const { t } = useI18n();
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
   const disabling = !user.disabled;
-
-  const confirm = async () => {
-    if (busy) return;
-    setError(null);
-    setBusy(true);
-    try {
-      onDone(await api.updateUser(user.id, { disabled: disabling }));
-    } catch (failure) {
-      setBusy(false);
-      setError(describeError(t, failure));
-    }
-  };
-
   return (
-    <Dialog
+    <ConfirmDialog
       title={disabling ? t('users.disable.title', { name: user.displayName }) : t('users.enable.title', { name: user.displayName })}
-      description={
+      body={
         disabling
           ? t('users.disable.body', { name: user.displayName, username: user.username })
           : t('users.enable.body', { name: user.displayName, username: user.username })
       }
-      onClose={onClose}
-      size="small"
+      confirmLabel={disabling ? t('users.action.disable') : t('users.action.enable')}
       tone={disabling ? 'danger' : 'default'}
       testId="toggle-disabled-dialog"
-      footer={
-        <>
-          <button type="button" className="btn btn-secondary" onClick={onClose} data-autofocus="">
-            {t('common.cancel')}
-          </button>
-          <button
-            type="button"
-            className={`btn ${disabling ? 'btn-danger' : 'btn-primary'}`}
-            onClick={() => void confirm()}
-            disabled={busy}
-            aria-busy={busy}
-            data-testid="confirm-toggle-disabled"
-          >
-            {busy && <Spinner />}
-            {disabling ? t('users.action.disable') : t('users.action.enable')}
-          </button>
-        </>
-      }
-    >
-      {error && <FormAlert testId="form-error">{error}</FormAlert>}
-    </Dialog>
+      confirmTestId="confirm-toggle-disabled"
+      onClose={onClose}
+      onConfirm={async () => onDone(await api.updateUser(user.id, { disabled: disabling }))}
+    />
   );
 }
