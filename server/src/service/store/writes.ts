@@ -1,4 +1,4 @@
-import { setImmediate } from 'node:timers';
+import { setImmediate, setTimeout } from 'node:timers';
 import { sql, type Transaction } from 'kysely';
 import type { Store } from '../../store/index.js';
 import type { ServiceDatabase, ServiceDb } from './schema.js';
@@ -16,6 +16,10 @@ export type Trx = Transaction<ServiceDatabase>;
  * alone and its caller gets the error, while the others commit. Units must touch nothing but the
  * database (a batch with a failing unit is run a second time). Units run one after another, in
  * the order they were started, exactly as separate transactions would on a single connection.
+ * While the fsync blocks the event loop nothing else runs (not even accepting connections), so
+ * under load commits are paced: the next one starts no sooner than PACE times the last COMMIT's
+ * duration after it, which keeps commits below a quarter of the loop's time and lets batches grow
+ * with the load instead (an idle server still commits at the end of the turn).
  *
  * On PostgreSQL each unit is its own transaction: the pool runs them in parallel and the server
  * groups their WAL flushes itself.
@@ -26,6 +30,9 @@ export interface WriteTransactions {
 
 /** At most this many units share one commit (bounds how long one transaction holds the connection). */
 const MAX_UNITS_PER_COMMIT = 500;
+/** Pause after a commit, in multiples of how long its COMMIT took, and at most this long. */
+const PACE = 3;
+const MAX_PAUSE_MS = 20;
 
 export function createWriteTransactions(db: ServiceDb, dialect: Store['dialect']): WriteTransactions {
   if (dialect !== 'sqlite') return { run: (work) => db.transaction().execute(work) };
@@ -44,6 +51,9 @@ class GroupCommit implements WriteTransactions {
   private readonly waiting: Unit[] = [];
   private scheduled = false;
   private committing = false;
+  /** When the next commit may start, and when the last batch's units were done (performance.now()). */
+  private nextAt = 0;
+  private unitsDoneAt = 0;
 
   constructor(private readonly db: ServiceDb) {}
 
@@ -54,14 +64,17 @@ class GroupCommit implements WriteTransactions {
     });
   }
 
-  /** At the end of the current turn, so the units that this turn's events started join in. */
+  /** At the end of the current turn (so the units that this turn's events started join in), or after the pause. */
   private schedule(): void {
     if (this.scheduled || this.committing) return;
     this.scheduled = true;
-    setImmediate(() => {
+    const run = () => {
       this.scheduled = false;
       void this.commit();
-    });
+    };
+    const pause = this.waiting.length >= MAX_UNITS_PER_COMMIT ? 0 : this.nextAt - performance.now();
+    if (pause > 0) setTimeout(run, pause);
+    else setImmediate(run);
   }
 
   private async commit(): Promise<void> {
@@ -84,6 +97,8 @@ class GroupCommit implements WriteTransactions {
       // The commit itself failed: nothing of this batch was written.
       for (const unit of units) unit.reject(error);
     } finally {
+      const commitMs = performance.now() - this.unitsDoneAt;
+      this.nextAt = performance.now() + Math.min(MAX_PAUSE_MS, PACE * commitMs);
       this.committing = false;
       if (this.waiting.length > 0) this.schedule();
     }
@@ -93,6 +108,7 @@ class GroupCommit implements WriteTransactions {
     return this.db.transaction().execute(async (trx) => {
       const done: Outcome[] = [];
       for (const unit of units) done.push(savepoints ? await inSavepoint(trx, unit.work) : { ok: true, value: await unit.work(trx).catch(unitFailed) });
+      this.unitsDoneAt = performance.now();
       return done;
     });
   }
