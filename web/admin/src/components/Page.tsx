@@ -19,11 +19,12 @@ export function PageHeader({ title, subtitle, actions, inlineActions }: { title:
   );
 }
 
-export function RefreshButton({ refreshing, onClick }: { refreshing: boolean; onClick: () => void }) {
+/** `spinning`: whether the icon turns into a spinner while refreshing (a page with its own loading card says no). */
+export function RefreshButton({ refreshing, spinning = refreshing, onClick }: { refreshing: boolean; spinning?: boolean; onClick: () => void }) {
   const { t } = useI18n();
   return (
     <button type="button" className="btn btn-secondary" onClick={onClick} disabled={refreshing} aria-label={t('common.refresh')} title={t('common.refresh')}>
-      {refreshing ? <Spinner /> : <Icon name="refresh" size={16} />}
+      {spinning ? <Spinner /> : <Icon name="refresh" size={16} />}
       <span className="collapse-on-phone">{t('common.refresh')}</span>
     </button>
   );

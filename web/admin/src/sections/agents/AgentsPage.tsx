@@ -3,6 +3,7 @@ import { useDeferredValue, useMemo, useState, type KeyboardEvent } from 'react';
 import { DutyStatus, UpdateServiceAgentRequest, type Department, type ServiceAgent } from '@switchboard/protocol';
 import { Avatar } from '../../components/Avatar';
 import { SelectField } from '../../components/Field';
+import { SearchBox } from '../../components/SearchBox';
 import { Icon } from '../../components/Icon';
 import { MultiSelect } from '../../components/MultiSelect';
 import { EmptyState, LoadErrorCard, LoadingCard, PageHeader, RefreshButton } from '../../components/Page';
@@ -173,23 +174,14 @@ export default function AgentsPage(_props: SectionProps) {
           </div>
 
           <div className="toolbar" role="search">
-            <div className="search-box">
-              <Icon name="search" size={16} className="search-icon" />
-              <label htmlFor="agents-search" className="visually-hidden">
-                {t('agents.search.label')}
-              </label>
-              <input
-                id="agents-search"
-                type="search"
-                className="input search-input"
-                placeholder={t('agents.search.placeholder')}
-                value={query}
-                onChange={(event) => setQuery(event.target.value)}
-                autoComplete="off"
-                spellCheck={false}
-                data-testid="agents-search"
-              />
-            </div>
+            <SearchBox
+              id="agents-search"
+              label={t('agents.search.label')}
+              placeholder={t('agents.search.placeholder')}
+              value={query}
+              onChange={setQuery}
+              testId="agents-search"
+            />
             <SelectField
               label={t('agents.filter.duty')}
               value={dutyFilter}

@@ -62,10 +62,7 @@ export function CreateUserDialog({ onClose, onCreated }: { onClose: () => void; 
           label={t('users.field.username')}
           name="username"
           value={username}
-          onChange={(event) => {
-            setUsername(event.target.value);
-            clearError('username');
-          }}
+          onChange={(event) => form.edit('username', setUsername)(event.target.value)}
           error={errors.username}
           hint={t('users.hint.username')}
           autoComplete="off"
@@ -75,10 +72,7 @@ export function CreateUserDialog({ onClose, onCreated }: { onClose: () => void; 
         />
         <DisplayNameField
           value={displayName}
-          onChange={(value) => {
-            setDisplayName(value);
-            clearError('displayName');
-          }}
+          onChange={form.edit('displayName', setDisplayName)}
           error={errors.displayName}
           hint={t('users.hint.displayName')}
         />
@@ -86,10 +80,7 @@ export function CreateUserDialog({ onClose, onCreated }: { onClose: () => void; 
           label={t('users.field.password')}
           name="new-password"
           value={password}
-          onChange={(event) => {
-            setPassword(event.target.value);
-            clearError('password');
-          }}
+          onChange={(event) => form.edit('password', setPassword)(event.target.value)}
           error={errors.password}
           hint={t('users.hint.password')}
           autoComplete="new-password"
@@ -107,10 +98,7 @@ export function CreateUserDialog({ onClose, onCreated }: { onClose: () => void; 
         />
         <RoleCheckboxes
           value={roles}
-          onChange={(next) => {
-            setRoles(next);
-            clearError('roles');
-          }}
+          onChange={form.edit('roles', setRoles)}
           error={errors.roles}
         />
         <DialogFooter onCancel={onClose} busy={form.busy} submitLabel={t('users.create.submit')} submitTestId="create-user-submit" />
@@ -139,7 +127,7 @@ export function EditUserDialog({ user, onClose, onSaved }: { user: User; onClose
   const { t } = useI18n();
   const me = useMe();
   const form = useUserForm(EDIT_FIELDS);
-  const { errors, clearError } = form;
+  const { errors } = form;
   const [displayName, setDisplayName] = useState(user.displayName);
   const [roles, setRoles] = useState<Role[]>(user.roles);
   const isSelf = me.user.id === user.id;
@@ -176,18 +164,12 @@ export function EditUserDialog({ user, onClose, onSaved }: { user: User; onClose
         {errors.form && <FormAlert testId="form-error">{errors.form}</FormAlert>}
         <DisplayNameField
           value={displayName}
-          onChange={(value) => {
-            setDisplayName(value);
-            clearError('displayName');
-          }}
+          onChange={form.edit('displayName', setDisplayName)}
           error={errors.displayName}
         />
         <RoleCheckboxes
           value={roles}
-          onChange={(next) => {
-            setRoles(next);
-            clearError('roles');
-          }}
+          onChange={form.edit('roles', setRoles)}
           error={errors.roles}
           locked={isSelf && user.roles.includes('admin') ? { admin: t('users.hint.ownAdminRole') } : {}}
         />

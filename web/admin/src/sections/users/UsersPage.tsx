@@ -1,12 +1,13 @@
 /* Users: list, search and filter; create, edit, reset password, disable / enable. */
 import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import { Role, type User } from '@switchboard/protocol';
-import { api, isApiError } from '../../api';
+import { api } from '../../api';
 import { useMe } from '../../auth';
 import { Avatar } from '../../components/Avatar';
 import { SelectField } from '../../components/Field';
 import { Icon } from '../../components/Icon';
-import { Spinner } from '../../components/Spinner';
+import { LoadErrorCard, LoadingCard, PageHeader, RefreshButton } from '../../components/Page';
+import { SearchBox } from '../../components/SearchBox';
 import { useToast } from '../../components/Toast';
 import { describeError } from '../../errors';
 import { useI18n } from '../../i18n';
@@ -111,54 +112,30 @@ export default function UsersPage(_props: SectionProps) {
 
   return (
     <div className="page" data-testid="users-page">
-      <header className="page-header">
-        <div>
-          <h1 className="page-title">{t('users.title')}</h1>
-          <p className="page-subtitle">{t('users.subtitle')}</p>
-        </div>
-        <div className="page-actions">
-          <button
-            type="button"
-            className="btn btn-secondary"
-            onClick={() => setReloadKey((n) => n + 1)}
-            disabled={refreshing}
-            aria-label={t('common.refresh')}
-            title={t('common.refresh')}
-          >
-            {refreshing && load.status === 'ready' ? <Spinner /> : <Icon name="refresh" size={16} />}
-            <span className="collapse-on-phone">{t('common.refresh')}</span>
-          </button>
-          <button type="button" className="btn btn-primary" onClick={() => setDialog({ kind: 'create' })} data-testid="open-create-user">
-            <Icon name="plus" size={16} />
-            {t('users.create.open')}
-          </button>
-        </div>
-      </header>
+      <PageHeader
+        title={t('users.title')}
+        subtitle={t('users.subtitle')}
+        actions={
+          <>
+            <RefreshButton refreshing={refreshing} spinning={refreshing && load.status === 'ready'} onClick={() => setReloadKey((n) => n + 1)} />
+            <button type="button" className="btn btn-primary" onClick={() => setDialog({ kind: 'create' })} data-testid="open-create-user">
+              <Icon name="plus" size={16} />
+              {t('users.create.open')}
+            </button>
+          </>
+        }
+      />
 
       <div className="toolbar" role="search">
-        <div className="search-box">
-          <Icon name="search" size={16} className="search-icon" />
-          <label htmlFor="users-search" className="visually-hidden">
-            {t('users.search.label')}
-          </label>
-          <input
-            id="users-search"
-            type="search"
-            className="input search-input"
-            placeholder={t('users.search.placeholder')}
-            value={query}
-            onChange={(event) => setQuery(event.target.value)}
-            onKeyDown={(event) => {
-              if (event.key === 'Escape' && query) {
-                event.preventDefault();
-                setQuery('');
-              }
-            }}
-            autoComplete="off"
-            spellCheck={false}
-            data-testid="users-search"
-          />
-        </div>
+        <SearchBox
+          id="users-search"
+          label={t('users.search.label')}
+          placeholder={t('users.search.placeholder')}
+          value={query}
+          onChange={setQuery}
+          clearOnEscape
+          testId="users-search"
+        />
         <SelectField
           label={t('users.filter.role')}
           value={roleFilter}
@@ -179,24 +156,10 @@ export default function UsersPage(_props: SectionProps) {
         />
       </div>
 
-      {load.status === 'loading' && (
-        <div className="card card-padded center" data-testid="users-loading">
-          <Spinner size={24} label={t('common.loading')} />
-        </div>
-      )}
+      {load.status === 'loading' && <LoadingCard testId="users-loading" />}
 
       {load.status === 'error' && (
-        <div className="card empty-state" role="alert" data-testid="users-error">
-          <Icon name="alert" size={28} />
-          <h2 className="empty-title">
-            {isApiError(load.error) && load.error.code === 'forbidden' ? t('forbidden.sectionTitle') : t('users.loadFailed')}
-          </h2>
-          <p>{describeError(t, load.error)}</p>
-          <button type="button" className="btn btn-primary" onClick={() => setReloadKey((n) => n + 1)} disabled={refreshing}>
-            {refreshing && <Spinner />}
-            {t('common.retry')}
-          </button>
-        </div>
+        <LoadErrorCard title={t('users.loadFailed')} error={load.error} onRetry={() => setReloadKey((n) => n + 1)} busy={refreshing} testId="users-error" />
       )}
 
       {load.status === 'ready' && (

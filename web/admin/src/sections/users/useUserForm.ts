@@ -21,6 +21,14 @@ export function useUserForm<F extends string>(fields: readonly F[]) {
       return rest as FieldErrors<F>;
     });
 
+  /** A setter for a field's value that also takes its error away. */
+  const edit =
+    <V,>(field: F, set: (value: V) => void) =>
+    (value: V): void => {
+      set(value);
+      clearError(field);
+    };
+
   /** Shows errors found before sending, with focus on the first. */
   const reject = (found: FieldErrors<F>): void => {
     setErrors(found);
@@ -38,5 +46,5 @@ export function useUserForm<F extends string>(fields: readonly F[]) {
     }
   };
 
-  return { formRef, errors, setErrors, clearError, reject, busy, submit };
+  return { formRef, errors, setErrors, clearError, edit, reject, busy, submit };
 }
