@@ -32,13 +32,19 @@ function FieldShell({ id, label, hint, error, children, trailingLabel }: FieldSh
           {hint}
         </p>
       )}
-      {error && (
-        <p id={`${id}-error`} className="field-error" role="alert">
-          <Icon name="alert" size={14} />
-          <span>{error}</span>
-        </p>
-      )}
+      <FieldError id={`${id}-error`} error={error} />
     </div>
+  );
+}
+
+/** A field's error, announced when it appears; its id is what the control's aria-describedby names. */
+export function FieldError({ id, error }: { id: string; error: string | undefined }) {
+  if (!error) return null;
+  return (
+    <p id={id} className="field-error" role="alert">
+      <Icon name="alert" size={14} />
+      <span>{error}</span>
+    </p>
   );
 }
 

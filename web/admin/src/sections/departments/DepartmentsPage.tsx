@@ -13,6 +13,7 @@ import { hrefFor } from '../../router';
 import { serviceApi } from '../../serviceApi';
 import { useResource } from '../../useResource';
 import type { SectionProps } from '../types';
+import { FieldError } from '../../components/Field';
 
 const FIELDS = ['name'] as const;
 type Errors = FieldErrors<'name'>;
@@ -154,12 +155,7 @@ export default function DepartmentsPage(_props: SectionProps) {
                   {t('departments.create')}
                 </button>
               </div>
-              {(createErrors.name || createErrors.form) && (
-                <p id="new-department-error" className="field-error" role="alert">
-                  <Icon name="alert" size={14} />
-                  <span>{createErrors.name ?? createErrors.form}</span>
-                </p>
-              )}
+              <FieldError id="new-department-error" error={createErrors.name ?? createErrors.form} />
             </div>
           </form>
 
@@ -207,12 +203,7 @@ export default function DepartmentsPage(_props: SectionProps) {
                             aria-describedby={editing.errors.name || editing.errors.form ? `${nameId}-error` : undefined}
                             data-testid="rename-department-input"
                           />
-                          {(editing.errors.name || editing.errors.form) && (
-                            <p id={`${nameId}-error`} className="field-error" role="alert">
-                              <Icon name="alert" size={14} />
-                              <span>{editing.errors.name ?? editing.errors.form}</span>
-                            </p>
-                          )}
+                          <FieldError id={`${nameId}-error`} error={editing.errors.name ?? editing.errors.form} />
                         </div>
                       ) : (
                         <>

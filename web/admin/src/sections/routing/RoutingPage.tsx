@@ -1,7 +1,7 @@
 /* Routing: which rule picks the agent for a new chat, and how long the agent has to answer. */
 import { useRef, useState, type FormEvent } from 'react';
 import { RoutingRule, UpdateServiceSettingsRequest, type ServiceSettings } from '@switchboard/protocol';
-import { FormAlert } from '../../components/Field';
+import { FieldError, FormAlert } from '../../components/Field';
 import { Icon, type IconName } from '../../components/Icon';
 import { LoadErrorCard, LoadingCard, PageHeader } from '../../components/Page';
 import { Spinner } from '../../components/Spinner';
@@ -152,12 +152,7 @@ function RoutingForm({ settings, onSaved }: { settings: ServiceSettings; onSaved
             );
           })}
         </div>
-        {errors.routingRule && (
-          <p id="routing-rule-error" className="field-error" role="alert">
-            <Icon name="alert" size={14} />
-            <span>{errors.routingRule}</span>
-          </p>
-        )}
+        <FieldError id="routing-rule-error" error={errors.routingRule} />
       </fieldset>
 
       <div className="settings-section">
@@ -207,10 +202,7 @@ function RoutingForm({ settings, onSaved }: { settings: ServiceSettings; onSaved
             </div>
           </div>
           {errors.replyTimeoutSeconds ? (
-            <p id={`${timeoutId}-error`} className="field-error" role="alert">
-              <Icon name="alert" size={14} />
-              <span>{errors.replyTimeoutSeconds}</span>
-            </p>
+            <FieldError id={`${timeoutId}-error`} error={errors.replyTimeoutSeconds} />
           ) : (
             <p id={`${timeoutId}-hint`} className="field-hint">
               {Number.isFinite(timeoutNumber) && timeoutNumber > 0

@@ -4,6 +4,7 @@ import { PreChatField } from '@switchboard/protocol';
 import { Icon } from '../../components/Icon';
 import { useI18n, type MessageKey } from '../../i18n';
 import { keyFromLabel, newUid, type FieldDraft, type RowField, type SiteErrors } from './siteForm';
+import { FieldError } from '../../components/Field';
 
 const KIND_LABEL: Record<PreChatField['kind'], MessageKey> = {
   text: 'sites.kind.text',
@@ -123,7 +124,7 @@ export function PreChatFieldsEditor({
                       {...errorProps('label')}
                       data-testid="prechat-label"
                     />
-                    {rowErrors.label && <RowError id={`${base}-label-error`} text={rowErrors.label} />}
+                    <FieldError id={`${base}-label-error`} error={rowErrors.label} />
                   </div>
                   <div className={`field prechat-key${rowErrors.key ? ' field-invalid' : ''}`}>
                     <label className="field-label field-label-small" htmlFor={`${base}-key`}>
@@ -140,7 +141,7 @@ export function PreChatFieldsEditor({
                       {...errorProps('key')}
                       data-testid="prechat-key"
                     />
-                    {rowErrors.key && <RowError id={`${base}-key-error`} text={rowErrors.key} />}
+                    <FieldError id={`${base}-key-error`} error={rowErrors.key} />
                   </div>
                   <div className="field prechat-kind">
                     <label className="field-label field-label-small" htmlFor={`${base}-kind`}>
@@ -160,7 +161,7 @@ export function PreChatFieldsEditor({
                         </option>
                       ))}
                     </select>
-                    {rowErrors.kind && <RowError id={`${base}-kind-error`} text={rowErrors.kind} />}
+                    <FieldError id={`${base}-kind-error`} error={rowErrors.kind} />
                   </div>
                   <label className="checkbox-row prechat-required">
                     <input type="checkbox" checked={field.required} onChange={(event) => update(index, { required: event.target.checked })} data-testid="prechat-required" />
@@ -182,7 +183,7 @@ export function PreChatFieldsEditor({
           })}
         </ol>
       )}
-      {listError && <RowError id="prechat-list-error" text={listError} />}
+      <FieldError id="prechat-list-error" error={listError} />
       <div className="prechat-footer">
         <button type="button" className="btn btn-secondary btn-small" onClick={add} disabled={fields.length >= MAX_FIELDS} data-testid="add-prechat-field">
           <Icon name="plus" size={15} />
@@ -194,11 +195,4 @@ export function PreChatFieldsEditor({
   );
 }
 
-function RowError({ id, text }: { id: string; text: string }) {
-  return (
-    <p id={id} className="field-error" role="alert">
-      <Icon name="alert" size={14} />
-      <span>{text}</span>
-    </p>
-  );
-}
+

@@ -2,7 +2,7 @@
 import { useId, useMemo, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { CreateSiteRequest, UpdateSiteRequest, type Site } from '@switchboard/protocol';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
-import { FormAlert } from '../../components/Field';
+import { FieldError, FormAlert } from '../../components/Field';
 import { Icon } from '../../components/Icon';
 import { PageHeader } from '../../components/Page';
 import { Spinner } from '../../components/Spinner';
@@ -327,12 +327,7 @@ function Field({
         {trailing}
       </div>
       {children({ id, 'aria-invalid': error ? true : undefined, 'aria-describedby': describedBy })}
-      {error && (
-        <p id={`${id}-error`} className="field-error" role="alert">
-          <Icon name="alert" size={14} />
-          <span>{error}</span>
-        </p>
-      )}
+      <FieldError id={`${id}-error`} error={error} />
       {hint && (
         <div id={`${id}-hint`} className="field-hint">
           {hint}
@@ -402,12 +397,7 @@ function ColorField({ value, error, onChange }: { value: string; error: string |
           ))}
         </div>
       </div>
-      {error && (
-        <p id={`${id}-error`} className="field-error" role="alert">
-          <Icon name="alert" size={14} />
-          <span>{error}</span>
-        </p>
-      )}
+      <FieldError id={`${id}-error`} error={error} />
     </div>
   );
 }

@@ -1,7 +1,7 @@
 import { useId } from 'react';
 import { Role } from '@switchboard/protocol';
-import { Icon } from '../../components/Icon';
 import { useI18n, type MessageKey } from '../../i18n';
+import { FieldError } from '../../components/Field';
 
 export const ROLE_LABEL: Record<Role, MessageKey> = {
   admin: 'role.admin',
@@ -80,12 +80,7 @@ export function RoleCheckboxes({ value, onChange, error, locked = {} }: RoleChec
           );
         })}
       </div>
-      {error && (
-        <p id={`${id}-error`} className="field-error" role="alert">
-          <Icon name="alert" size={14} />
-          <span>{error}</span>
-        </p>
-      )}
+      <FieldError id={`${id}-error`} error={error} />
     </fieldset>
   );
 }
