@@ -207,7 +207,10 @@ class Visitor {
         settled = true;
         resolve(ok);
       };
-      ws.on('open', () => ws.send(JSON.stringify({ type: 'v.hello', ref: 'hello', protocol: VISITOR_PROTOCOL, siteKey: site.siteKey, page: site.page })));
+      ws.on('open', () => {
+        this.upgradedAt = nowMs();
+        ws.send(JSON.stringify({ type: 'v.hello', ref: 'hello', protocol: VISITOR_PROTOCOL, siteKey: site.siteKey, page: site.page }));
+      });
       ws.on('unexpected-response', (_request, response) => {
         count(counters.upgradeRefused, response.statusCode);
         ws.terminate();
@@ -222,6 +225,7 @@ class Visitor {
       ws.on('message', (data) => {
         const frame = JSON.parse(data.toString());
         if (frame.type === 'v.welcome') {
+          this.welcomedAt = nowMs();
           this.ready = true;
           done(true);
         } else if (frame.type === 'v.error') {
@@ -297,6 +301,8 @@ function cpuSince(start) {
 function visitorRows(visitors) {
   return visitors.map((v) => ({
     openAt: v.openAt,
+    upgradedAt: v.upgradedAt ?? null,
+    welcomedAt: v.welcomedAt ?? null,
     startAt: v.startAt,
     queuedAt: v.queuedAt,
     firstPosition: v.firstPosition,

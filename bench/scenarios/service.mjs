@@ -103,7 +103,13 @@ async function arrivalsPhase(servers, gens, sizes, share, options, log) {
   const agents = await gens.all('collect');
   const rows = parts.flatMap((part) => part.rows);
   const toVisitor = new Histogram();
-  for (const row of rows) if (row.agentToVisitor !== null) toVisitor.record(row.agentToVisitor);
+  const upgrade = new Histogram();
+  const hello = new Histogram();
+  for (const row of rows) {
+    if (row.agentToVisitor !== null) toVisitor.record(row.agentToVisitor);
+    if (row.upgradedAt !== null) upgrade.record(row.upgradedAt - row.openAt);
+    if (row.welcomedAt !== null && row.upgradedAt !== null) hello.record(row.welcomedAt - row.upgradedAt);
+  }
   const figures = {
     visitors: rows.length,
     offeredPerS: sizes.rate,
@@ -113,6 +119,9 @@ async function arrivalsPhase(servers, gens, sizes, share, options, log) {
     open: rows.filter((row) => row.closedAt === null).length,
     failed: mergeCounts(rows.filter((row) => row.failed).map((row) => ({ [row.failed]: 1 }))),
     notifyFromOpenMs: merged(agents, 'notifyFromOpen'),
+    // The parts of widget open -> agent notified: upgrade, v.hello -> v.welcome, v.start -> agent notified.
+    upgradeMs: upgrade.summary(),
+    helloMs: hello.summary(),
     notifyFromStartMs: merged(agents, 'notifyFromStart'),
     visitorToAgentMs: merged(agents, 'visitorToAgent'),
     agentToVisitorMs: toVisitor.summary(),

@@ -95,11 +95,13 @@ export class ChatRouter {
     const now = this.now();
     const settings = await this.repos.settings.get();
     const replyDueAt = settings.replyTimeoutMs > 0 ? now + settings.replyTimeoutMs : null;
-    const agents = chats.length > 0 ? await this.repos.agents.candidates(null, []) : [];
-    if (agents.length === 0) return { proposals: [], now, replyDueAt };
-    const departments = chats.some((chat) => chat.departmentId !== null) ? await this.repos.agents.departmentsOf(agents.map((agent) => agent.userId)) : new Map<string, string[]>();
+    if (chats.length === 0) return { proposals: [], now, replyDueAt };
     const visitors = await this.repos.visitors.findMany([...new Set(chats.map((chat) => chat.visitorId))]);
     const lastAgentOf = new Map(visitors.map((visitor) => [visitor.id, visitor.lastAgentId]));
+    const withDepartments = chats.some((chat) => chat.departmentId !== null);
+    const agents = await this.snapshot(settings.routingRule, chats.length, withDepartments, [...lastAgentOf.values()].flatMap((id) => (id ? [id] : [])));
+    if (agents.length === 0) return { proposals: [], now, replyDueAt };
+    const departments = withDepartments ? await this.repos.agents.departmentsOf(agents.map((agent) => agent.userId)) : new Map<string, string[]>();
     const snapshot = agents.map((agent) => ({ ...agent }));
     const proposals: Proposal[] = [];
     for (const chat of chats) {
@@ -113,6 +115,16 @@ export class ChatRouter {
       proposals.push({ chat, agent });
     }
     return { proposals, now, replyDueAt };
+  }
+
+  /**
+   * The agents a plan for `count` chats chooses from. Under rules whose picks go down the rule's
+   * order one agent per chat, the first `count` by that order (and the visitors' last agents)
+   * are all it can pick; least_busy and departments need everyone with room.
+   */
+  private snapshot(rule: RoutingRule, count: number, withDepartments: boolean, lastAgents: readonly string[]): Promise<AgentRecord[]> {
+    if (withDepartments || rule === 'least_busy') return this.repos.agents.candidates(null, []);
+    return this.repos.agents.firstCandidates(rule, count, lastAgents);
   }
 
   /** Deadline for the assignee's first reply, from the current setting (null: no timeout). */

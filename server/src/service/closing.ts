@@ -52,8 +52,8 @@ export class ChatClosing {
   async close(chatId: string, by: ClosedBy, line: ChatEvent): Promise<boolean> {
     const before = await this.repos.chats.close(chatId, by, this.now());
     if (!before) return false;
-    const fresh = await this.notify.chat(chatId);
-    if (fresh) await this.lines.post(fresh, line, true);
+    const [closed] = await this.notify.chats([chatId]);
+    if (closed) await this.lines.post(closed.chat, line, true, closed.agentIds);
     if (before.status === 'assigned') await this.queue.drain();
     else await this.notify.queuePositions();
     return true;

@@ -51,9 +51,9 @@ export class Relay {
       this.repos.messages.append(
         { chatId, author: note ? 'note' : 'agent', agentId, authorName: agentName, senderKey: `a:${agentId}`, clientId, body, visible: !note },
         this.now(),
+        { replied: !note },
       ),
     );
-    if (outcome.status === 'stored' && !note) await this.repos.chats.replied(chatId, this.now());
     return agentMessage(await this.settle(chat, outcome));
   }
 

@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { DutyStatus } from '@switchboard/protocol';
 import type { CsAgentsTable, ServiceDb } from './schema.js';
 import { affected } from './util.js';
@@ -33,6 +33,11 @@ export interface AgentRepository {
    * is given, not excluded. Only a snapshot: the assignment itself re-checks in the database.
    */
   candidates(departmentId: string | null, exclude: readonly string[]): Promise<AgentRecord[]>;
+  /**
+   * The first `limit` candidates (any department) in the order of `rule`, plus those of `include`
+   * who have room: enough to route `limit` chats by that rule without reading every agent.
+   */
+  firstCandidates(rule: 'round_robin' | 'priority' | 'random', limit: number, include: readonly string[]): Promise<AgentRecord[]>;
   /** True when an agent is on duty (available or away), in the department if one is given. */
   anyOnDuty(departmentId?: string | null): Promise<boolean>;
   /** The node vouches for these connected agents (duty lease). */
@@ -149,6 +154,24 @@ export function createAgentRepository(db: ServiceDb): AgentRepository {
       if (exclude.length > 0) query = query.where('cs_agents.user_id', 'not in', [...exclude]);
       const rows = await query.execute();
       return rows.map(toAgent);
+    },
+    async firstCandidates(rule, limit, include) {
+      let query = db.selectFrom('cs_agents').selectAll().where('duty_status', '=', 'available').whereRef('active_chats', '<', 'max_chats');
+      query =
+        rule === 'random'
+          ? query.orderBy(sql`random()`)
+          : (rule === 'priority' ? query.orderBy('priority', 'desc') : query).orderBy('last_assigned_at').orderBy('duty_changed_at').orderBy('user_id');
+      const first = (await query.limit(limit).execute()).map(toAgent);
+      const missing = include.filter((id) => !first.some((agent) => agent.userId === id));
+      if (missing.length === 0) return first;
+      const extra = await db
+        .selectFrom('cs_agents')
+        .selectAll()
+        .where('user_id', 'in', [...new Set(missing)])
+        .where('duty_status', '=', 'available')
+        .whereRef('active_chats', '<', 'max_chats')
+        .execute();
+      return [...first, ...extra.map(toAgent)];
     },
     async anyOnDuty(departmentId) {
       let query = db.selectFrom('cs_agents').select('cs_agents.user_id').where('cs_agents.duty_status', 'in', ['available', 'away']);

@@ -65,8 +65,6 @@ export interface ChatRepository {
   moveQueued(chatId: string, departmentId: string | null): Promise<boolean>;
   /** Closes the chat (releasing its assignee's capacity); the record before closing, or undefined if already closed. */
   close(chatId: string, closedBy: ClosedBy, now: number): Promise<ChatRecord | undefined>;
-  /** An agent replied: no more reply deadline; the first reply time is kept for reports. */
-  replied(chatId: string, now: number): Promise<void>;
   /** Moves a passed reply deadline (null: drops it). */
   postponeReply(chatId: string, now: number, replyDueAt: number | null): Promise<boolean>;
   /** Assigned chats whose reply deadline passed. */
@@ -297,15 +295,6 @@ export function createChatRepository(db: ServiceDb, writes: WriteTransactions): 
         if (done) return chat;
       }
       return undefined;
-    },
-    async replied(chatId, now) {
-      await writes.run((trx) =>
-        trx
-          .updateTable('cs_chats')
-          .set((eb) => ({ reply_due_at: null, first_response_at: eb.fn.coalesce('first_response_at', eb.val(now)) }))
-          .where('id', '=', chatId)
-          .execute(),
-      );
     },
     async postponeReply(chatId, now, replyDueAt) {
       const result = await db

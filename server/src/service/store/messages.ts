@@ -34,16 +34,24 @@ export type ChatAppendOutcome =
   | { status: 'client_id_reused' };
 
 export interface ChatMessageRepository {
-  /** Stores the message with the chat's next sequence number (gapless: taken under the chat's row lock). */
-  append(message: NewChatMessage, now: number, options?: { allowClosed?: boolean }): Promise<ChatAppendOutcome>;
+  /**
+   * Stores the message with the chat's next sequence number (gapless: taken under the chat's row
+   * lock). `replied`: an agent's reply, so the chat's reply deadline ends with the same write.
+   */
+  append(message: NewChatMessage, now: number, options?: AppendOptions): Promise<ChatAppendOutcome>;
   /** Messages with seq < before (or the newest), ascending; one extra row tells whether more exist. */
   before(chatId: string, before: number | undefined, limit: number, visibleOnly: boolean): Promise<{ messages: StoredChatMessage[]; hasMore: boolean }>;
   /** The message with each chat's last seq. */
   lastOf(chats: readonly { id: string; lastSeq: number }[]): Promise<Map<string, StoredChatMessage>>;
 }
 
+export interface AppendOptions {
+  allowClosed?: boolean;
+  replied?: boolean;
+}
+
 export function createChatMessageRepository(db: ServiceDb, writes: WriteTransactions): ChatMessageRepository {
-  async function appendOnce(message: NewChatMessage, now: number, allowClosed: boolean): Promise<ChatAppendOutcome> {
+  async function appendOnce(message: NewChatMessage, now: number, { allowClosed = false, replied = false }: AppendOptions): Promise<ChatAppendOutcome> {
     return writes.run(async (trx): Promise<ChatAppendOutcome> => {
       if (message.senderKey && message.clientId) {
         const existing = await trx
@@ -56,7 +64,10 @@ export function createChatMessageRepository(db: ServiceDb, writes: WriteTransact
       }
       let bump = trx
         .updateTable('cs_chats')
-        .set((eb) => ({ last_seq: eb('last_seq', '+', 1) }))
+        .set((eb) => ({
+          last_seq: eb('last_seq', '+', 1),
+          ...(replied ? { reply_due_at: null, first_response_at: eb.fn.coalesce('first_response_at', eb.val(now)) } : {}),
+        }))
         .where('id', '=', message.chatId);
       if (!allowClosed) bump = bump.where('status', '!=', 'closed');
       const chat = await bump.returning('last_seq').executeTakeFirst();
@@ -83,11 +94,11 @@ export function createChatMessageRepository(db: ServiceDb, writes: WriteTransact
   return {
     async append(message, now, options = {}) {
       try {
-        return await appendOnce(message, now, options.allowClosed ?? false);
+        return await appendOnce(message, now, options);
       } catch (error) {
         // The same client id stored concurrently (another node, a resend): the retry finds it.
         if (!isUniqueViolation(error)) throw error;
-        return appendOnce(message, now, options.allowClosed ?? false);
+        return appendOnce(message, now, options);
       }
     },
     async before(chatId, before, limit, visibleOnly) {

@@ -17,9 +17,10 @@ export type Trx = Transaction<ServiceDatabase>;
  * database (a batch with a failing unit is run a second time). Units run one after another, in
  * the order they were started, exactly as separate transactions would on a single connection.
  * While the fsync blocks the event loop nothing else runs (not even accepting connections), so
- * under load commits are paced: the next one starts no sooner than PACE times the last COMMIT's
- * duration after it, which keeps commits below a quarter of the loop's time and lets batches grow
- * with the load instead (an idle server still commits at the end of the turn).
+ * once commits come faster than BUSY_COMMITS_PER_S they are paced: the next one starts no sooner
+ * than PACE times the last COMMIT's duration after it, which keeps commits below a quarter of the
+ * loop's time and lets batches grow with the load instead (a lightly loaded server still commits
+ * at the end of the turn).
  *
  * On PostgreSQL each unit is its own transaction: the pool runs them in parallel and the server
  * groups their WAL flushes itself.
@@ -33,6 +34,8 @@ const MAX_UNITS_PER_COMMIT = 500;
 /** Pause after a commit, in multiples of how long its COMMIT took, and at most this long. */
 const PACE = 3;
 const MAX_PAUSE_MS = 20;
+const BUSY_COMMITS_PER_S = 200;
+const RATE_WINDOW_MS = 100;
 
 export function createWriteTransactions(db: ServiceDb, dialect: Store['dialect']): WriteTransactions {
   if (dialect !== 'sqlite') return { run: (work) => db.transaction().execute(work) };
@@ -54,6 +57,9 @@ class GroupCommit implements WriteTransactions {
   /** When the next commit may start, and when the last batch's units were done (performance.now()). */
   private nextAt = 0;
   private unitsDoneAt = 0;
+  /** Commits in the current rate window, and when it began. */
+  private recentCommits = 0;
+  private windowStart = 0;
 
   constructor(private readonly db: ServiceDb) {}
 
@@ -97,11 +103,21 @@ class GroupCommit implements WriteTransactions {
       // The commit itself failed: nothing of this batch was written.
       for (const unit of units) unit.reject(error);
     } finally {
-      const commitMs = performance.now() - this.unitsDoneAt;
-      this.nextAt = performance.now() + Math.min(MAX_PAUSE_MS, PACE * commitMs);
+      this.pace(performance.now() - this.unitsDoneAt);
       this.committing = false;
       if (this.waiting.length > 0) this.schedule();
     }
+  }
+
+  private pace(commitMs: number): void {
+    const now = performance.now();
+    if (now - this.windowStart > RATE_WINDOW_MS) {
+      this.windowStart = now;
+      this.recentCommits = 0;
+    }
+    this.recentCommits += 1;
+    const busy = this.recentCommits >= (BUSY_COMMITS_PER_S * RATE_WINDOW_MS) / 1000;
+    this.nextAt = busy ? now + Math.min(MAX_PAUSE_MS, PACE * commitMs) : 0;
   }
 
   private execute(units: readonly Unit[], savepoints: boolean): Promise<Outcome[]> {
