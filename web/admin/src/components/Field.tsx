@@ -12,20 +12,28 @@ interface FieldShellProps {
   trailingLabel?: ReactNode;
 }
 
-function describedBy(id: string, hint: unknown, error: unknown): string | undefined {
+/** The ids of a control's hint and error, for its aria-describedby. */
+export function describedBy(id: string, hint: unknown, error: unknown): string | undefined {
   const ids = [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean);
   return ids.length ? ids.join(' ') : undefined;
+}
+
+/** A field's label, with room beside it (e.g. a character count). */
+export function FieldLabelRow({ id, label, trailing }: { id: string; label: ReactNode; trailing?: ReactNode }) {
+  return (
+    <div className="field-label-row">
+      <label htmlFor={id} className="field-label">
+        {label}
+      </label>
+      {trailing}
+    </div>
+  );
 }
 
 function FieldShell({ id, label, hint, error, children, trailingLabel }: FieldShellProps) {
   return (
     <div className={`field${error ? ' field-invalid' : ''}`}>
-      <div className="field-label-row">
-        <label htmlFor={id} className="field-label">
-          {label}
-        </label>
-        {trailingLabel}
-      </div>
+      <FieldLabelRow id={id} label={label} trailing={trailingLabel} />
       {children}
       {hint && !error && (
         <p id={`${id}-hint`} className="field-hint">

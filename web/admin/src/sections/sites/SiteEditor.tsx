@@ -2,7 +2,7 @@
 import { useId, useMemo, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { CreateSiteRequest, UpdateSiteRequest, type Site } from '@switchboard/protocol';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
-import { FieldError, FormAlert } from '../../components/Field';
+import { describedBy, FieldError, FieldLabelRow, FormAlert } from '../../components/Field';
 import { Icon } from '../../components/Icon';
 import { PageHeader } from '../../components/Page';
 import { Spinner } from '../../components/Spinner';
@@ -317,16 +317,10 @@ function Field({
   children: (props: ControlProps) => ReactNode;
 }) {
   const id = useId();
-  const describedBy = [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(' ') || undefined;
   return (
     <div className={`field${error ? ' field-invalid' : ''}`}>
-      <div className="field-label-row">
-        <label htmlFor={id} className="field-label">
-          {label}
-        </label>
-        {trailing}
-      </div>
-      {children({ id, 'aria-invalid': error ? true : undefined, 'aria-describedby': describedBy })}
+      <FieldLabelRow id={id} label={label} trailing={trailing} />
+      {children({ id, 'aria-invalid': error ? true : undefined, 'aria-describedby': describedBy(id, hint, error) })}
       <FieldError id={`${id}-error`} error={error} />
       {hint && (
         <div id={`${id}-hint`} className="field-hint">

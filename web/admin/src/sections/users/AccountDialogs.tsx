@@ -5,11 +5,11 @@ import { api } from '../../api';
 import { BusyButton } from '../../components/BusyButton';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { Dialog } from '../../components/Dialog';
-import { FormAlert, PasswordField } from '../../components/Field';
+import { FormAlert } from '../../components/Field';
 import { Icon } from '../../components/Icon';
 import { zodFieldErrors } from '../../errors';
 import { useI18n } from '../../i18n';
-import { GeneratePasswordButton } from './GeneratePasswordButton';
+import { NewPasswordField } from './NewPasswordField';
 import { useUserForm } from './useUserForm';
 
 const PASSWORD_FIELDS = ['password'] as const;
@@ -52,41 +52,28 @@ export function ResetPasswordDialog({ user, onClose, onDone }: { user: User; onC
     >
       <form ref={form.formRef} className="form" onSubmit={onSubmit} noValidate>
         {form.errors.form && <FormAlert testId="form-error">{form.errors.form}</FormAlert>}
-        <PasswordField
+        <NewPasswordField
           label={t('users.field.newPassword')}
-          name="new-password"
-          autoComplete="new-password"
           value={password}
-          onChange={(event) => {
-            setPassword(event.target.value);
+          onChange={(value) => {
+            setPassword(value);
             setCopied(false);
             form.clearError('password');
           }}
           error={form.errors.password}
-          hint={t('users.hint.password')}
           revealed={revealed}
           onRevealedChange={setRevealed}
           actions={
-            <>
-              <GeneratePasswordButton
-                onGenerate={(generated) => {
-                  setPassword(generated);
-                  setRevealed(true);
-                  setCopied(false);
-                  form.clearError('password');
-                }}
-              />
-              <button
-                type="button"
-                className="input-addon"
-                onClick={() => void copy()}
-                disabled={password.length === 0}
-                title={copied ? t('password.copied') : t('password.copy')}
-              >
-                <Icon name={copied ? 'check' : 'copy'} />
-                <span className="visually-hidden">{copied ? t('password.copied') : t('password.copy')}</span>
-              </button>
-            </>
+            <button
+              type="button"
+              className="input-addon"
+              onClick={() => void copy()}
+              disabled={password.length === 0}
+              title={copied ? t('password.copied') : t('password.copy')}
+            >
+              <Icon name={copied ? 'check' : 'copy'} />
+              <span className="visually-hidden">{copied ? t('password.copied') : t('password.copy')}</span>
+            </button>
           }
         />
         <span className="visually-hidden" aria-live="polite">

@@ -6,10 +6,10 @@ import { useMe } from '../../auth';
 import { Avatar } from '../../components/Avatar';
 import { BusyButton } from '../../components/BusyButton';
 import { Dialog } from '../../components/Dialog';
-import { FormAlert, PasswordField, TextField } from '../../components/Field';
+import { FormAlert, TextField } from '../../components/Field';
 import { zodFieldErrors } from '../../errors';
 import { useI18n } from '../../i18n';
-import { GeneratePasswordButton } from './GeneratePasswordButton';
+import { NewPasswordField } from './NewPasswordField';
 import { RoleCheckboxes } from './RoleCheckboxes';
 import { useUserForm } from './useUserForm';
 
@@ -33,7 +33,7 @@ function DialogFooter({ onCancel, busy, submitLabel, submitTestId }: { onCancel:
 export function CreateUserDialog({ onClose, onCreated }: { onClose: () => void; onCreated: (user: User) => void }) {
   const { t } = useI18n();
   const form = useUserForm(CREATE_FIELDS);
-  const { errors, clearError } = form;
+  const { errors } = form;
   const [username, setUsername] = useState('');
   const [displayName, setDisplayName] = useState('');
   const [password, setPassword] = useState('');
@@ -76,25 +76,13 @@ export function CreateUserDialog({ onClose, onCreated }: { onClose: () => void; 
           error={errors.displayName}
           hint={t('users.hint.displayName')}
         />
-        <PasswordField
+        <NewPasswordField
           label={t('users.field.password')}
-          name="new-password"
           value={password}
-          onChange={(event) => form.edit('password', setPassword)(event.target.value)}
+          onChange={form.edit('password', setPassword)}
           error={errors.password}
-          hint={t('users.hint.password')}
-          autoComplete="new-password"
           revealed={revealed}
           onRevealedChange={setRevealed}
-          actions={
-            <GeneratePasswordButton
-              onGenerate={(generated) => {
-                setPassword(generated);
-                setRevealed(true);
-                clearError('password');
-              }}
-            />
-          }
         />
         <RoleCheckboxes
           value={roles}
