@@ -4,6 +4,7 @@ import { DutyStatus, UpdateServiceAgentRequest, type Department, type ServiceAge
 import { Avatar } from '../../components/Avatar';
 import { SelectField } from '../../components/Field';
 import { SearchBox } from '../../components/SearchBox';
+import { TableHead } from '../../components/TableHead';
 import { Icon } from '../../components/Icon';
 import { MultiSelect } from '../../components/MultiSelect';
 import { EmptyState, LoadErrorCard, LoadingCard, PageHeader, RefreshButton } from '../../components/Page';
@@ -211,23 +212,24 @@ export default function AgentsPage(_props: SectionProps) {
             ) : (
               <div className="table-wrap">
                 <table className="table agents-table card-table" data-testid="agents-table">
-                  <thead>
-                    <tr>
-                      <th scope="col">{t('agents.column.agent')}</th>
-                      <th scope="col">{t('agents.column.duty')}</th>
-                      <th scope="col">{t('agents.column.active')}</th>
-                      <th scope="col">
-                        <span className="th-with-hint" title={t('agents.hint.priority')}>
-                          {t('agents.column.priority')}
-                        </span>
-                      </th>
-                      <th scope="col">{t('agents.column.maxChats')}</th>
-                      <th scope="col">{t('agents.column.departments')}</th>
-                      <th scope="col" className="actions-col">
-                        <span className="visually-hidden">{t('agents.column.actions')}</span>
-                      </th>
-                    </tr>
-                  </thead>
+                  <TableHead
+                    columns={[
+                      { key: 'agent', label: t('agents.column.agent') },
+                      { key: 'duty', label: t('agents.column.duty') },
+                      { key: 'active', label: t('agents.column.active') },
+                      {
+                        key: 'priority',
+                        label: (
+                          <span className="th-with-hint" title={t('agents.hint.priority')}>
+                            {t('agents.column.priority')}
+                          </span>
+                        ),
+                      },
+                      { key: 'maxChats', label: t('agents.column.maxChats') },
+                      { key: 'departments', label: t('agents.column.departments') },
+                    ]}
+                    actionsLabel={t('agents.column.actions')}
+                  />
                   <tbody>
                     {visible.map((agent) => {
                       const draft = draftFor(agent);

@@ -4,6 +4,7 @@ import type { ServiceReport } from '@switchboard/protocol';
 import { Avatar } from '../../components/Avatar';
 import { Icon, type IconName } from '../../components/Icon';
 import { EmptyState, LoadErrorCard, LoadingCard, PageHeader, RefreshButton } from '../../components/Page';
+import { TableHead } from '../../components/TableHead';
 import { useToast } from '../../components/Toast';
 import { describeError } from '../../errors';
 import { formatDay, formatDuration, formatNumber, localDay, tzOffsetMinutes } from '../../format';
@@ -144,16 +145,14 @@ function ReportView({ report, days }: { report: ServiceReport; days: Range }) {
         ) : (
           <div className="table-wrap">
             <table className="table report-agents-table card-table" data-testid="report-agents-table">
-              <thead>
-                <tr>
-                  <th scope="col">{t('reports.agents.agent')}</th>
-                  <th scope="col">{t('reports.agents.chats')}</th>
-                  <th scope="col" className="share-col">
-                    {t('reports.agents.share')}
-                  </th>
-                  <th scope="col">{t('reports.agents.firstResponse')}</th>
-                </tr>
-              </thead>
+              <TableHead
+                columns={[
+                  { key: 'agent', label: t('reports.agents.agent') },
+                  { key: 'chats', label: t('reports.agents.chats') },
+                  { key: 'share', label: t('reports.agents.share'), className: 'share-col' },
+                  { key: 'firstResponse', label: t('reports.agents.firstResponse') },
+                ]}
+              />
               <tbody>
                 {report.agents.map((agent) => (
                   <tr key={agent.agentId} data-testid="report-agent-row">

@@ -8,6 +8,7 @@ import { SelectField } from '../../components/Field';
 import { Icon } from '../../components/Icon';
 import { LoadErrorCard, LoadingCard, PageHeader, RefreshButton } from '../../components/Page';
 import { SearchBox } from '../../components/SearchBox';
+import { TableHead } from '../../components/TableHead';
 import { useToast } from '../../components/Toast';
 import { describeError } from '../../errors';
 import { useI18n } from '../../i18n';
@@ -184,17 +185,15 @@ export default function UsersPage(_props: SectionProps) {
           ) : (
             <div className="table-wrap">
               <table className="table users-table" data-testid="users-table">
-                <thead>
-                  <tr>
-                    <th scope="col">{t('users.column.username')}</th>
-                    <th scope="col">{t('users.column.displayName')}</th>
-                    <th scope="col">{t('users.column.roles')}</th>
-                    <th scope="col">{t('users.column.status')}</th>
-                    <th scope="col" className="actions-col">
-                      <span className="visually-hidden">{t('users.column.actions')}</span>
-                    </th>
-                  </tr>
-                </thead>
+                <TableHead
+                  columns={[
+                    { key: 'username', label: t('users.column.username') },
+                    { key: 'displayName', label: t('users.column.displayName') },
+                    { key: 'roles', label: t('users.column.roles') },
+                    { key: 'status', label: t('users.column.status') },
+                  ]}
+                  actionsLabel={t('users.column.actions')}
+                />
                 <tbody>
                   {filtered.map((user) => {
                     const isSelf = user.id === me.user.id;
