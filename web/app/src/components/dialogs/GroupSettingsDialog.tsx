@@ -1,5 +1,5 @@
 import { useMemo, useRef, useState, type FormEvent } from 'react';
-import { LIMITS, type Conversation } from '@switchboard/protocol';
+import type { Conversation } from '@switchboard/protocol';
 import { useNavigate } from '../../hooks/useHashRoute.js';
 import { useI18n } from '../../i18n/I18nProvider.js';
 import { describeFailure } from '../../lib/errors.js';
@@ -10,6 +10,7 @@ import { Avatar } from '../common/Avatar.js';
 import { ConfirmDialog } from '../common/ConfirmDialog.js';
 import { Dialog } from '../common/Dialog.js';
 import { Icon } from '../common/Icon.js';
+import { GroupNameField } from './GroupNameField.js';
 import { MemberPicker } from './MemberPicker.js';
 
 /**
@@ -90,19 +91,16 @@ export function GroupSettingsDialog({ conversation, onClose }: { conversation: C
       <Dialog title={t('group.settings.title')} onClose={onClose} initialFocus={titleRef} testId="group-settings-dialog">
         <div className="stack-lg">
           <form className="inline-form" onSubmit={(event) => void rename(event)} noValidate>
-            <label className="field grow">
-              <span className="field-label">{t('group.settings.name')}</span>
-              <input
-                ref={titleRef}
-                className="input"
-                value={title}
-                maxLength={LIMITS.maxTitleChars}
-                onChange={(event) => {
-                  setTitle(event.target.value);
-                  setRenameNote(null);
-                }}
-              />
-            </label>
+            <GroupNameField
+              label={t('group.settings.name')}
+              inputRef={titleRef}
+              value={title}
+              onChange={(value) => {
+                setTitle(value);
+                setRenameNote(null);
+              }}
+              grow
+            />
             <button type="submit" className="button" disabled={renaming || title.trim() === (conversation.title ?? '')}>
               {t('group.settings.rename')}
             </button>

@@ -1,5 +1,4 @@
 import { useMemo, useRef, useState, type FormEvent } from 'react';
-import { LIMITS } from '@switchboard/protocol';
 import { useNavigate } from '../../hooks/useHashRoute.js';
 import { useI18n } from '../../i18n/I18nProvider.js';
 import { useAsyncAction } from '../../hooks/useAsyncAction.js';
@@ -7,6 +6,7 @@ import { useChatActions } from '../../net/actions.js';
 import { useAppState } from '../../state/StoreProvider.js';
 import { Dialog } from '../common/Dialog.js';
 import { FormError } from '../common/FormError.js';
+import { GroupNameField } from './GroupNameField.js';
 import { MemberPicker } from './MemberPicker.js';
 
 /** "New group": a name and the people in it; opens the new group when created. */
@@ -59,17 +59,7 @@ export function NewGroupDialog({ onClose }: { onClose: () => void }) {
       }
     >
       <form id={formId} className="stack" onSubmit={(event) => void submit(event)} noValidate>
-        <label className="field">
-          <span className="field-label">{t('group.new.name')}</span>
-          <input
-            ref={titleRef}
-            className="input"
-            value={title}
-            maxLength={LIMITS.maxTitleChars}
-            placeholder={t('group.new.namePlaceholder')}
-            onChange={(event) => setTitle(event.target.value)}
-          />
-        </label>
+        <GroupNameField label={t('group.new.name')} inputRef={titleRef} value={title} placeholder={t('group.new.namePlaceholder')} onChange={setTitle} />
         <MemberPicker candidates={candidates} selected={selected} onChange={setSelected} label={t('group.new.members')} />
         <FormError message={error} />
       </form>

@@ -1,4 +1,4 @@
-import { useId, useRef, useState, type FormEvent } from 'react';
+import { useId, useRef, useState, type ComponentProps, type FormEvent } from 'react';
 import { useAuth } from '../../auth/AuthProvider.js';
 import type { MessageKey } from '../../i18n/en.js';
 import { useI18n } from '../../i18n/I18nProvider.js';
@@ -13,6 +13,16 @@ const ERROR_KEYS: Partial<Record<string, MessageKey>> = {
   unavailable: 'login.error.unavailable',
   network: 'login.error.network',
 };
+
+/** A labelled login input; while the form shows an error, the input is invalid and described by it. */
+function LoginField({ label, errorId, ...input }: ComponentProps<'input'> & { label: string; errorId: string | undefined }) {
+  return (
+    <label className="field">
+      <span className="field-label">{label}</span>
+      <input {...input} aria-invalid={errorId ? true : undefined} aria-describedby={errorId} />
+    </label>
+  );
+}
 
 export function LoginScreen({ notice }: { notice: MessageKey | null }) {
   const { t } = useI18n();
@@ -65,36 +75,30 @@ export function LoginScreen({ notice }: { notice: MessageKey | null }) {
           </p>
         ) : null}
         <form className="login-form" onSubmit={(event) => void submit(event)} noValidate aria-busy={busy}>
-          <label className="field">
-            <span className="field-label">{t('login.username')}</span>
-            <input
-              ref={usernameRef}
-              name="username"
-              autoComplete="username"
-              autoCapitalize="none"
-              spellCheck={false}
-              autoFocus
-              value={username}
-              onChange={(event) => setUsername(event.target.value)}
-              aria-invalid={error ? true : undefined}
-              aria-describedby={describedBy}
-              maxLength={64}
-            />
-          </label>
-          <label className="field">
-            <span className="field-label">{t('login.password')}</span>
-            <input
-              ref={passwordRef}
-              name="password"
-              type="password"
-              autoComplete="current-password"
-              value={password}
-              onChange={(event) => setPassword(event.target.value)}
-              aria-invalid={error ? true : undefined}
-              aria-describedby={describedBy}
-              maxLength={256}
-            />
-          </label>
+          <LoginField
+            label={t('login.username')}
+            ref={usernameRef}
+            name="username"
+            autoComplete="username"
+            autoCapitalize="none"
+            spellCheck={false}
+            autoFocus
+            value={username}
+            onChange={(event) => setUsername(event.target.value)}
+            errorId={describedBy}
+            maxLength={64}
+          />
+          <LoginField
+            label={t('login.password')}
+            ref={passwordRef}
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            value={password}
+            onChange={(event) => setPassword(event.target.value)}
+            errorId={describedBy}
+            maxLength={256}
+          />
           {error ? (
             <p id={errorId} className="form-error" role="alert" data-testid="login-error">
               {error}
