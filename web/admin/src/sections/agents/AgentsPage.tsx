@@ -4,7 +4,7 @@ import { DutyStatus, UpdateServiceAgentRequest, type Department, type ServiceAge
 import { Avatar } from '../../components/Avatar';
 import { SelectField } from '../../components/Field';
 import { SearchBox } from '../../components/SearchBox';
-import { TableHead } from '../../components/TableHead';
+import { DataTable } from '../../components/DataTable';
 import { Icon } from '../../components/Icon';
 import { MultiSelect } from '../../components/MultiSelect';
 import { EmptyState, LoadErrorCard, LoadingCard, PageHeader, RefreshButton } from '../../components/Page';
@@ -210,148 +210,145 @@ export default function AgentsPage(_props: SectionProps) {
             ) : visible.length === 0 ? (
               <EmptyState icon="search" title={t('agents.empty.filtered')} testId="agents-empty" />
             ) : (
-              <div className="table-wrap">
-                <table className="table agents-table card-table" data-testid="agents-table">
-                  <TableHead
-                    columns={[
-                      { key: 'agent', label: t('agents.column.agent') },
-                      { key: 'duty', label: t('agents.column.duty') },
-                      { key: 'active', label: t('agents.column.active') },
-                      {
-                        key: 'priority',
-                        label: (
-                          <span className="th-with-hint" title={t('agents.hint.priority')}>
-                            {t('agents.column.priority')}
-                          </span>
-                        ),
-                      },
-                      { key: 'maxChats', label: t('agents.column.maxChats') },
-                      { key: 'departments', label: t('agents.column.departments') },
-                    ]}
-                    actionsLabel={t('agents.column.actions')}
-                  />
-                  <tbody>
-                    {visible.map((agent) => {
-                      const draft = draftFor(agent);
-                      const rowErrors = errors[agent.userId] ?? {};
-                      const dirty = drafts[agent.userId] !== undefined && Object.keys(changesOf(agent, draft)).length > 0;
-                      const busy = saving[agent.userId] === true;
-                      const base = `agent-${agent.userId}`;
-                      const nameId = `${base}-name`;
-                      const load = agent.maxChats > 0 ? Math.min(1, agent.activeChats / agent.maxChats) : agent.activeChats > 0 ? 1 : 0;
-                      return (
-                        <tr
-                          key={agent.userId}
-                          className={`${dirty ? 'row-dirty' : ''}${flash === agent.userId ? ' row-flash' : ''}`}
-                          data-testid={`agent-row-${agent.username}`}
-                          data-user-id={agent.userId}
-                        >
-                          <td data-label={t('agents.column.agent')}>
-                            <div className="user-cell">
-                              <Avatar name={agent.displayName} seed={agent.username} size={34} />
-                              <div className="user-cell-text">
-                                <span id={nameId} className="user-cell-name">
-                                  {agent.displayName}
-                                </span>
-                                <span className="user-cell-sub">@{agent.username}</span>
-                              </div>
-                            </div>
-                          </td>
-                          <td data-label={t('agents.column.duty')}>
-                            <span className={`duty duty-${agent.dutyStatus}`} data-testid="agent-duty">
-                              <span className={`duty-dot duty-${agent.dutyStatus}`} aria-hidden="true" />
-                              {t(DUTY_LABEL[agent.dutyStatus])}
+              <DataTable
+                className="agents-table card-table"
+                testId="agents-table"
+                columns={[
+                  { key: 'agent', label: t('agents.column.agent') },
+                  { key: 'duty', label: t('agents.column.duty') },
+                  { key: 'active', label: t('agents.column.active') },
+                  {
+                    key: 'priority',
+                    label: (
+                      <span className="th-with-hint" title={t('agents.hint.priority')}>
+                        {t('agents.column.priority')}
+                      </span>
+                    ),
+                  },
+                  { key: 'maxChats', label: t('agents.column.maxChats') },
+                  { key: 'departments', label: t('agents.column.departments') },
+                ]}
+                actionsLabel={t('agents.column.actions')}
+              >
+                {visible.map((agent) => {
+                  const draft = draftFor(agent);
+                  const rowErrors = errors[agent.userId] ?? {};
+                  const dirty = drafts[agent.userId] !== undefined && Object.keys(changesOf(agent, draft)).length > 0;
+                  const busy = saving[agent.userId] === true;
+                  const base = `agent-${agent.userId}`;
+                  const nameId = `${base}-name`;
+                  const load = agent.maxChats > 0 ? Math.min(1, agent.activeChats / agent.maxChats) : agent.activeChats > 0 ? 1 : 0;
+                  return (
+                    <tr
+                      key={agent.userId}
+                      className={`${dirty ? 'row-dirty' : ''}${flash === agent.userId ? ' row-flash' : ''}`}
+                      data-testid={`agent-row-${agent.username}`}
+                      data-user-id={agent.userId}
+                    >
+                      <td data-label={t('agents.column.agent')}>
+                        <div className="user-cell">
+                          <Avatar name={agent.displayName} seed={agent.username} size={34} />
+                          <div className="user-cell-text">
+                            <span id={nameId} className="user-cell-name">
+                              {agent.displayName}
                             </span>
-                          </td>
-                          <td data-label={t('agents.column.active')}>
-                            <div className="load" title={t('agents.load', { active: agent.activeChats, max: agent.maxChats })}>
-                              <span className="load-text" data-testid="agent-active-chats">
-                                {agent.activeChats}
-                                <span className="muted"> / {agent.maxChats}</span>
-                              </span>
-                              <span className="load-bar" aria-hidden="true">
-                                <span className={`load-bar-fill${load >= 1 ? ' load-bar-full' : ''}`} style={{ width: `${Math.round(load * 100)}%` }} />
-                              </span>
-                            </div>
-                          </td>
-                          <td data-label={t('agents.column.priority')}>
-                            <NumberCell
-                              id={`${base}-priority`}
-                              label={t('agents.field.priority', { name: agent.displayName })}
-                              value={draft.priority}
-                              min={-1000}
-                              max={1000}
-                              error={rowErrors.priority}
-                              onChange={(value) => edit(agent, { priority: value }, 'priority')}
-                              onKeyDown={onFieldKey(agent)}
-                              testId="agent-priority"
-                            />
-                          </td>
-                          <td data-label={t('agents.column.maxChats')}>
-                            <NumberCell
-                              id={`${base}-max`}
-                              label={t('agents.field.maxChats', { name: agent.displayName })}
-                              value={draft.maxChats}
-                              min={0}
-                              max={100}
-                              error={rowErrors.maxChats}
-                              onChange={(value) => edit(agent, { maxChats: value }, 'maxChats')}
-                              onKeyDown={onFieldKey(agent)}
-                              testId="agent-max-chats"
-                            />
-                          </td>
-                          <td data-label={t('agents.column.departments')} className="departments-cell">
-                            <MultiSelect
-                              label={t('agents.field.departments', { name: agent.displayName })}
-                              options={departmentOptions}
-                              value={draft.departmentIds}
-                              onChange={(next) => edit(agent, { departmentIds: next }, 'departmentIds')}
-                              placeholder={t('agents.departments.none')}
-                              emptyText={t('agents.departments.noneDefined')}
-                              invalid={rowErrors.departmentIds !== undefined}
-                              describedBy={rowErrors.departmentIds ? `${base}-departments-error` : undefined}
-                              testId="agent-departments"
-                            />
-                            {rowErrors.departmentIds && (
-                              <p id={`${base}-departments-error`} className="field-error cell-error" role="alert">
-                                <Icon name="alert" size={14} />
-                                <span>{rowErrors.departmentIds}</span>
-                              </p>
-                            )}
-                          </td>
-                          <td className="actions-cell">
-                            <div className="row-actions">
-                              {dirty && (
-                                <button type="button" className="btn btn-ghost btn-small" onClick={() => discard(agent)} disabled={busy} aria-describedby={nameId} data-testid="agent-discard">
-                                  {t('common.discard')}
-                                </button>
-                              )}
-                              <button
-                                type="button"
-                                className={`btn btn-small ${dirty ? 'btn-primary' : 'btn-secondary'}`}
-                                onClick={() => void save(agent)}
-                                disabled={!dirty || busy}
-                                aria-busy={busy}
-                                aria-describedby={nameId}
-                                data-testid="agent-save"
-                              >
-                                {busy ? <Spinner size={14} /> : <Icon name="check" size={15} />}
-                                {t('common.save')}
-                              </button>
-                            </div>
-                            {rowErrors.form && (
-                              <p className="field-error cell-error" role="alert" data-testid="agent-error">
-                                <Icon name="alert" size={14} />
-                                <span>{rowErrors.form}</span>
-                              </p>
-                            )}
-                          </td>
-                        </tr>
-                      );
-                    })}
-                  </tbody>
-                </table>
-              </div>
+                            <span className="user-cell-sub">@{agent.username}</span>
+                          </div>
+                        </div>
+                      </td>
+                      <td data-label={t('agents.column.duty')}>
+                        <span className={`duty duty-${agent.dutyStatus}`} data-testid="agent-duty">
+                          <span className={`duty-dot duty-${agent.dutyStatus}`} aria-hidden="true" />
+                          {t(DUTY_LABEL[agent.dutyStatus])}
+                        </span>
+                      </td>
+                      <td data-label={t('agents.column.active')}>
+                        <div className="load" title={t('agents.load', { active: agent.activeChats, max: agent.maxChats })}>
+                          <span className="load-text" data-testid="agent-active-chats">
+                            {agent.activeChats}
+                            <span className="muted"> / {agent.maxChats}</span>
+                          </span>
+                          <span className="load-bar" aria-hidden="true">
+                            <span className={`load-bar-fill${load >= 1 ? ' load-bar-full' : ''}`} style={{ width: `${Math.round(load * 100)}%` }} />
+                          </span>
+                        </div>
+                      </td>
+                      <td data-label={t('agents.column.priority')}>
+                        <NumberCell
+                          id={`${base}-priority`}
+                          label={t('agents.field.priority', { name: agent.displayName })}
+                          value={draft.priority}
+                          min={-1000}
+                          max={1000}
+                          error={rowErrors.priority}
+                          onChange={(value) => edit(agent, { priority: value }, 'priority')}
+                          onKeyDown={onFieldKey(agent)}
+                          testId="agent-priority"
+                        />
+                      </td>
+                      <td data-label={t('agents.column.maxChats')}>
+                        <NumberCell
+                          id={`${base}-max`}
+                          label={t('agents.field.maxChats', { name: agent.displayName })}
+                          value={draft.maxChats}
+                          min={0}
+                          max={100}
+                          error={rowErrors.maxChats}
+                          onChange={(value) => edit(agent, { maxChats: value }, 'maxChats')}
+                          onKeyDown={onFieldKey(agent)}
+                          testId="agent-max-chats"
+                        />
+                      </td>
+                      <td data-label={t('agents.column.departments')} className="departments-cell">
+                        <MultiSelect
+                          label={t('agents.field.departments', { name: agent.displayName })}
+                          options={departmentOptions}
+                          value={draft.departmentIds}
+                          onChange={(next) => edit(agent, { departmentIds: next }, 'departmentIds')}
+                          placeholder={t('agents.departments.none')}
+                          emptyText={t('agents.departments.noneDefined')}
+                          invalid={rowErrors.departmentIds !== undefined}
+                          describedBy={rowErrors.departmentIds ? `${base}-departments-error` : undefined}
+                          testId="agent-departments"
+                        />
+                        {rowErrors.departmentIds && (
+                          <p id={`${base}-departments-error`} className="field-error cell-error" role="alert">
+                            <Icon name="alert" size={14} />
+                            <span>{rowErrors.departmentIds}</span>
+                          </p>
+                        )}
+                      </td>
+                      <td className="actions-cell">
+                        <div className="row-actions">
+                          {dirty && (
+                            <button type="button" className="btn btn-ghost btn-small" onClick={() => discard(agent)} disabled={busy} aria-describedby={nameId} data-testid="agent-discard">
+                              {t('common.discard')}
+                            </button>
+                          )}
+                          <button
+                            type="button"
+                            className={`btn btn-small ${dirty ? 'btn-primary' : 'btn-secondary'}`}
+                            onClick={() => void save(agent)}
+                            disabled={!dirty || busy}
+                            aria-busy={busy}
+                            aria-describedby={nameId}
+                            data-testid="agent-save"
+                          >
+                            {busy ? <Spinner size={14} /> : <Icon name="check" size={15} />}
+                            {t('common.save')}
+                          </button>
+                        </div>
+                        {rowErrors.form && (
+                          <p className="field-error cell-error" role="alert" data-testid="agent-error">
+                            <Icon name="alert" size={14} />
+                            <span>{rowErrors.form}</span>
+                          </p>
+                        )}
+                      </td>
+                    </tr>
+                  );
+                })}
+              </DataTable>
             )}
           </section>
           <p className="footnote show-on-phone">{t('agents.hint.departments')}</p>

@@ -4,7 +4,7 @@ import type { ServiceReport } from '@switchboard/protocol';
 import { Avatar } from '../../components/Avatar';
 import { Icon, type IconName } from '../../components/Icon';
 import { EmptyState, LoadErrorCard, LoadingCard, PageHeader, RefreshButton } from '../../components/Page';
-import { TableHead } from '../../components/TableHead';
+import { DataTable } from '../../components/DataTable';
 import { useToast } from '../../components/Toast';
 import { describeError } from '../../errors';
 import { formatDay, formatDuration, formatNumber, localDay, tzOffsetMinutes } from '../../format';
@@ -143,42 +143,39 @@ function ReportView({ report, days }: { report: ServiceReport; days: Range }) {
         {report.agents.length === 0 ? (
           <EmptyState icon="headset" title={t('reports.agents.empty')} testId="report-agents-empty" />
         ) : (
-          <div className="table-wrap">
-            <table className="table report-agents-table card-table" data-testid="report-agents-table">
-              <TableHead
-                columns={[
-                  { key: 'agent', label: t('reports.agents.agent') },
-                  { key: 'chats', label: t('reports.agents.chats') },
-                  { key: 'share', label: t('reports.agents.share'), className: 'share-col' },
-                  { key: 'firstResponse', label: t('reports.agents.firstResponse') },
-                ]}
-              />
-              <tbody>
-                {report.agents.map((agent) => (
-                  <tr key={agent.agentId} data-testid="report-agent-row">
-                    <td data-label={t('reports.agents.agent')}>
-                      <div className="user-cell">
-                        <Avatar name={agent.displayName} seed={agent.agentId} size={28} />
-                        <span className="user-cell-name">{agent.displayName}</span>
-                      </div>
-                    </td>
-                    <td data-label={t('reports.agents.chats')} className="num">
-                      {formatNumber(locale, agent.chats)}
-                    </td>
-                    <td data-label={t('reports.agents.share')} className="share-col">
-                      <span className="share-bar" aria-hidden="true">
-                        <span className="share-bar-fill" style={{ width: `${Math.round((agent.chats / maxAgentChats) * 100)}%` }} />
-                      </span>
-                      <span className="visually-hidden">
-                        {report.totals.chats > 0 ? `${Math.round((agent.chats / report.totals.chats) * 100)}%` : '—'}
-                      </span>
-                    </td>
-                    <td data-label={t('reports.agents.firstResponse')}>{formatDuration(t, agent.avgFirstResponseMs)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            className="report-agents-table card-table"
+            testId="report-agents-table"
+            columns={[
+              { key: 'agent', label: t('reports.agents.agent') },
+              { key: 'chats', label: t('reports.agents.chats') },
+              { key: 'share', label: t('reports.agents.share'), className: 'share-col' },
+              { key: 'firstResponse', label: t('reports.agents.firstResponse') },
+            ]}
+          >
+            {report.agents.map((agent) => (
+              <tr key={agent.agentId} data-testid="report-agent-row">
+                <td data-label={t('reports.agents.agent')}>
+                  <div className="user-cell">
+                    <Avatar name={agent.displayName} seed={agent.agentId} size={28} />
+                    <span className="user-cell-name">{agent.displayName}</span>
+                  </div>
+                </td>
+                <td data-label={t('reports.agents.chats')} className="num">
+                  {formatNumber(locale, agent.chats)}
+                </td>
+                <td data-label={t('reports.agents.share')} className="share-col">
+                  <span className="share-bar" aria-hidden="true">
+                    <span className="share-bar-fill" style={{ width: `${Math.round((agent.chats / maxAgentChats) * 100)}%` }} />
+                  </span>
+                  <span className="visually-hidden">
+                    {report.totals.chats > 0 ? `${Math.round((agent.chats / report.totals.chats) * 100)}%` : '—'}
+                  </span>
+                </td>
+                <td data-label={t('reports.agents.firstResponse')}>{formatDuration(t, agent.avgFirstResponseMs)}</td>
+              </tr>
+            ))}
+          </DataTable>
         )}
       </section>
     </>

@@ -8,7 +8,7 @@ import { SelectField } from '../../components/Field';
 import { Icon } from '../../components/Icon';
 import { LoadErrorCard, LoadingCard, PageHeader, RefreshButton } from '../../components/Page';
 import { SearchBox } from '../../components/SearchBox';
-import { TableHead } from '../../components/TableHead';
+import { DataTable } from '../../components/DataTable';
 import { useToast } from '../../components/Toast';
 import { describeError } from '../../errors';
 import { useI18n } from '../../i18n';
@@ -183,91 +183,88 @@ export default function UsersPage(_props: SectionProps) {
               <p>{query.trim() ? t('users.empty.query', { query: query.trim() }) : t('users.empty.filters')}</p>
             </div>
           ) : (
-            <div className="table-wrap">
-              <table className="table users-table" data-testid="users-table">
-                <TableHead
-                  columns={[
-                    { key: 'username', label: t('users.column.username') },
-                    { key: 'displayName', label: t('users.column.displayName') },
-                    { key: 'roles', label: t('users.column.roles') },
-                    { key: 'status', label: t('users.column.status') },
-                  ]}
-                  actionsLabel={t('users.column.actions')}
-                />
-                <tbody>
-                  {filtered.map((user) => {
-                    const isSelf = user.id === me.user.id;
-                    const nameId = `user-${user.id}-name`;
-                    return (
-                      <tr
-                        key={user.id}
-                        className={`${user.disabled ? 'row-disabled' : ''}${flash === user.id ? ' row-flash' : ''}`}
-                        data-testid={`user-row-${user.username}`}
-                        data-user-id={user.id}
-                      >
-                        <td data-label={t('users.column.username')}>
-                          <div className="user-cell">
-                            <Avatar name={user.displayName} seed={user.username} size={32} />
-                            <span id={nameId} className="username">
-                              {user.username}
-                            </span>
-                            {isSelf && <span className="badge badge-you">{t('users.you')}</span>}
-                          </div>
-                        </td>
-                        <td data-label={t('users.column.displayName')} className="display-name-cell">
-                          {user.displayName}
-                        </td>
-                        <td data-label={t('users.column.roles')}>
-                          <RoleChips roles={user.roles} />
-                        </td>
-                        <td data-label={t('users.column.status')}>
-                          <span className={`status status-${user.disabled ? 'disabled' : 'active'}`} data-testid="user-status">
-                            <span className="status-dot" aria-hidden="true" />
-                            {user.disabled ? t('users.status.disabled') : t('users.status.active')}
-                          </span>
-                        </td>
-                        <td className="actions-cell">
-                          <div className="row-actions">
-                            <button
-                              type="button"
-                              className="btn btn-ghost btn-small"
-                              onClick={() => setDialog({ kind: 'edit', user })}
-                              aria-describedby={nameId}
-                              data-testid="edit-user"
-                            >
-                              <Icon name="edit" size={15} />
-                              {t('users.action.edit')}
-                            </button>
-                            <button
-                              type="button"
-                              className="btn btn-ghost btn-small"
-                              onClick={() => setDialog({ kind: 'password', user })}
-                              aria-describedby={nameId}
-                              data-testid="reset-password"
-                            >
-                              <Icon name="key" size={15} />
-                              {t('users.action.resetPassword')}
-                            </button>
-                            <button
-                              type="button"
-                              className={`btn btn-ghost btn-small ${user.disabled ? '' : 'btn-ghost-danger'}`}
-                              onClick={() => setDialog({ kind: 'toggle', user })}
-                              disabled={isSelf && !user.disabled}
-                              title={isSelf && !user.disabled ? t('users.hint.cannotDisableSelf') : undefined}
-                              aria-describedby={nameId}
-                              data-testid="toggle-disabled"
-                            >
-                              <Icon name={user.disabled ? 'check' : 'ban'} size={15} />
-                              {user.disabled ? t('users.action.enable') : t('users.action.disable')}
-                            </button>
-                          </div>
-                        </td>
-                      </tr>
-                    );
-                  })}
-                </tbody>
-              </table>
-            </div>
+            <DataTable
+              className="users-table"
+              testId="users-table"
+              columns={[
+                { key: 'username', label: t('users.column.username') },
+                { key: 'displayName', label: t('users.column.displayName') },
+                { key: 'roles', label: t('users.column.roles') },
+                { key: 'status', label: t('users.column.status') },
+              ]}
+              actionsLabel={t('users.column.actions')}
+            >
+              {filtered.map((user) => {
+                const isSelf = user.id === me.user.id;
+                const nameId = `user-${user.id}-name`;
+                return (
+                  <tr
+                    key={user.id}
+                    className={`${user.disabled ? 'row-disabled' : ''}${flash === user.id ? ' row-flash' : ''}`}
+                    data-testid={`user-row-${user.username}`}
+                    data-user-id={user.id}
+                  >
+                    <td data-label={t('users.column.username')}>
+                      <div className="user-cell">
+                        <Avatar name={user.displayName} seed={user.username} size={32} />
+                        <span id={nameId} className="username">
+                          {user.username}
+                        </span>
+                        {isSelf && <span className="badge badge-you">{t('users.you')}</span>}
+                      </div>
+                    </td>
+                    <td data-label={t('users.column.displayName')} className="display-name-cell">
+                      {user.displayName}
+                    </td>
+                    <td data-label={t('users.column.roles')}>
+                      <RoleChips roles={user.roles} />
+                    </td>
+                    <td data-label={t('users.column.status')}>
+                      <span className={`status status-${user.disabled ? 'disabled' : 'active'}`} data-testid="user-status">
+                        <span className="status-dot" aria-hidden="true" />
+                        {user.disabled ? t('users.status.disabled') : t('users.status.active')}
+                      </span>
+                    </td>
+                    <td className="actions-cell">
+                      <div className="row-actions">
+                        <button
+                          type="button"
+                          className="btn btn-ghost btn-small"
+                          onClick={() => setDialog({ kind: 'edit', user })}
+                          aria-describedby={nameId}
+                          data-testid="edit-user"
+                        >
+                          <Icon name="edit" size={15} />
+                          {t('users.action.edit')}
+                        </button>
+                        <button
+                          type="button"
+                          className="btn btn-ghost btn-small"
+                          onClick={() => setDialog({ kind: 'password', user })}
+                          aria-describedby={nameId}
+                          data-testid="reset-password"
+                        >
+                          <Icon name="key" size={15} />
+                          {t('users.action.resetPassword')}
+                        </button>
+                        <button
+                          type="button"
+                          className={`btn btn-ghost btn-small ${user.disabled ? '' : 'btn-ghost-danger'}`}
+                          onClick={() => setDialog({ kind: 'toggle', user })}
+                          disabled={isSelf && !user.disabled}
+                          title={isSelf && !user.disabled ? t('users.hint.cannotDisableSelf') : undefined}
+                          aria-describedby={nameId}
+                          data-testid="toggle-disabled"
+                        >
+                          <Icon name={user.disabled ? 'check' : 'ban'} size={15} />
+                          {user.disabled ? t('users.action.enable') : t('users.action.disable')}
+                        </button>
+                      </div>
+                    </td>
+                  </tr>
+                );
+              })}
+            </DataTable>
           )}
         </section>
       )}
