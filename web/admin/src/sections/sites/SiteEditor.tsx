@@ -11,6 +11,7 @@ import { focusFirstInvalid } from '../../errors';
 import { useI18n } from '../../i18n';
 import { hrefFor, navigate } from '../../router';
 import { serviceApi } from '../../serviceApi';
+import { AsideCard } from './AsideCard';
 import { PreChatFieldsEditor } from './PreChatFieldsEditor';
 import {
   apiSiteErrors,
@@ -419,19 +420,20 @@ function EmbedCard({ siteKey }: { siteKey: string | null }) {
   };
 
   return (
-    <section className="card aside-card" aria-labelledby="embed-title" data-testid="site-embed">
-      <div className="aside-card-header">
-        <h2 id="embed-title" className="aside-card-title">
-          <Icon name="code" size={16} />
-          {t('sites.embed.title')}
-        </h2>
-        {siteKey && (
+    <AsideCard
+      titleId="embed-title"
+      icon="code"
+      title={t('sites.embed.title')}
+      action={
+        siteKey && (
           <button type="button" className="btn btn-secondary btn-small" onClick={() => void copy()} data-testid="copy-embed">
             <Icon name={copied ? 'check' : 'copy'} size={15} />
             {copied ? t('sites.embed.copied') : t('sites.embed.copy')}
           </button>
-        )}
-      </div>
+        )
+      }
+      testId="site-embed"
+    >
       {siteKey ? (
         <>
           <p className="aside-card-text">{t('sites.embed.help')}</p>
@@ -447,6 +449,6 @@ function EmbedCard({ siteKey }: { siteKey: string | null }) {
       ) : (
         <p className="aside-card-text">{t('sites.embed.afterCreate')}</p>
       )}
-    </section>
+    </AsideCard>
   );
 }

@@ -1,6 +1,7 @@
 /* A static picture of the widget with the draft's colour, greeting and pre-chat fields (all as text). */
 import { useI18n } from '../../i18n';
 import { Icon } from '../../components/Icon';
+import { AsideCard } from './AsideCard';
 import { textOn, type SiteDraft } from './siteForm';
 
 export function WidgetPreview({ draft }: { draft: SiteDraft }) {
@@ -9,13 +10,7 @@ export function WidgetPreview({ draft }: { draft: SiteDraft }) {
   const onColor = textOn(color);
   const fields = draft.preChatEnabled ? draft.fields : [];
   return (
-    <section className="card aside-card" aria-labelledby="preview-title" data-testid="site-preview">
-      <div className="aside-card-header">
-        <h2 id="preview-title" className="aside-card-title">
-          <Icon name="eye" size={16} />
-          {t('sites.preview.title')}
-        </h2>
-      </div>
+    <AsideCard titleId="preview-title" icon="eye" title={t('sites.preview.title')} testId="site-preview">
       <div className="preview-stage" aria-hidden="true">
         <div className="preview-panel">
           <div className="preview-header" style={{ background: color, color: onColor }}>
@@ -47,6 +42,6 @@ export function WidgetPreview({ draft }: { draft: SiteDraft }) {
         </span>
       </div>
       <p className="aside-card-text preview-note">{t('sites.preview.note')}</p>
-    </section>
+    </AsideCard>
   );
 }
