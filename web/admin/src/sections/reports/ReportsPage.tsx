@@ -117,18 +117,12 @@ function ReportView({ report, days }: { report: ServiceReport; days: Range }) {
             {t('reports.chart.title')}
           </h2>
           <div className="legend" aria-hidden="true">
-            <span className="legend-item">
-              <span className="legend-swatch legend-answered" />
-              {t('reports.chart.answered')}
-            </span>
-            <span className="legend-item">
-              <span className="legend-swatch legend-missed" />
-              {t('reports.chart.missed')}
-            </span>
-            <span className="legend-item">
-              <span className="legend-swatch legend-offline" />
-              {t('reports.chart.offline')}
-            </span>
+            {(['answered', 'missed', 'offline'] as const).map((series) => (
+              <span key={series} className="legend-item">
+                <span className={`legend-swatch legend-${series}`} />
+                {t(`reports.chart.${series}`)}
+              </span>
+            ))}
           </div>
         </div>
         <DayChart days={report.days} />
