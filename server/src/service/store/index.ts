@@ -26,7 +26,7 @@ export interface ServiceRepositories {
 /** On the store's connection; the CS system sees only its own tables through it. */
 export function createServiceRepositories(store: Store): ServiceRepositories {
   const serviceDb = store.db as unknown as Kysely<ServiceDatabase>;
-  const writes = createWriteTransactions(serviceDb, store.dialect);
+  const writes = createWriteTransactions(serviceDb, store);
   return {
     settings: createSettingsRepository(serviceDb),
     agents: createAgentRepository(serviceDb),

@@ -1,26 +1,26 @@
-import { setImmediate, setTimeout } from 'node:timers';
+import { setImmediate } from 'node:timers';
 import { sql, type Transaction } from 'kysely';
 import type { Store } from '../../store/index.js';
+import type { SqliteConnection } from '../../store/sqliteConnection.js';
 import type { ServiceDatabase, ServiceDb } from './schema.js';
 
 export type Trx = Transaction<ServiceDatabase>;
 
 /**
  * How the CS system's writes reach the database: every write is a unit of work on a transaction,
- * and its promise settles only after that transaction committed.
+ * and its promise settles only after that transaction committed and is on disk.
  *
- * On SQLite there is one connection and every COMMIT is an fsync on the event loop (synchronous =
- * FULL), which would cap the CS system at about a thousand commits a second. So the units started
- * while a commit is being prepared share one transaction: each runs inside its own savepoint, so a
- * unit that throws (a conditional update that found nothing, a unique violation) is rolled back
+ * On SQLite there is one connection, and a `synchronous=FULL` COMMIT fsyncs on the event loop,
+ * where nothing else runs meanwhile (not even accepting connections). So the units started while a
+ * commit is being prepared share one transaction, committed with `synchronous=NORMAL` and made
+ * durable by the store's fsync of the WAL off the loop (store/sqliteConnection.ts) before any unit
+ * settles: as durable as FULL once the promises resolve. Each unit runs inside its own savepoint,
+ * so one that throws (a conditional update that found nothing, a unique violation) is rolled back
  * alone and its caller gets the error, while the others commit. Units must touch nothing but the
  * database (a batch with a failing unit is run a second time). Units run one after another, in
  * the order they were started, exactly as separate transactions would on a single connection.
- * While the fsync blocks the event loop nothing else runs (not even accepting connections), so
- * once commits come faster than BUSY_COMMITS_PER_S they are paced: the next one starts no sooner
- * than PACE times the last COMMIT's duration after it, which keeps commits below a quarter of the
- * loop's time and lets batches grow with the load instead (a lightly loaded server still commits
- * at the end of the turn).
+ * Units started while a batch waits for its fsync go into the next one, so batches grow with the
+ * load by themselves.
  *
  * On PostgreSQL each unit is its own transaction: the pool runs them in parallel and the server
  * groups their WAL flushes itself.
@@ -31,15 +31,10 @@ export interface WriteTransactions {
 
 /** At most this many units share one commit (bounds how long one transaction holds the connection). */
 const MAX_UNITS_PER_COMMIT = 500;
-/** Pause after a commit, in multiples of how long its COMMIT took, and at most this long. */
-const PACE = 3;
-const MAX_PAUSE_MS = 20;
-const BUSY_COMMITS_PER_S = 200;
-const RATE_WINDOW_MS = 100;
 
-export function createWriteTransactions(db: ServiceDb, dialect: Store['dialect']): WriteTransactions {
-  if (dialect !== 'sqlite') return { run: (work) => db.transaction().execute(work) };
-  return new GroupCommit(db);
+export function createWriteTransactions(db: ServiceDb, store: Pick<Store, 'sqlite'>): WriteTransactions {
+  if (!store.sqlite) return { run: (work) => db.transaction().execute(work) };
+  return new GroupCommit(db, store.sqlite);
 }
 
 interface Unit {
@@ -54,14 +49,11 @@ class GroupCommit implements WriteTransactions {
   private readonly waiting: Unit[] = [];
   private scheduled = false;
   private committing = false;
-  /** When the next commit may start, and when the last batch's units were done (performance.now()). */
-  private nextAt = 0;
-  private unitsDoneAt = 0;
-  /** Commits in the current rate window, and when it began. */
-  private recentCommits = 0;
-  private windowStart = 0;
 
-  constructor(private readonly db: ServiceDb) {}
+  constructor(
+    private readonly db: ServiceDb,
+    private readonly sqlite: SqliteConnection,
+  ) {}
 
   run<T>(work: (trx: Trx) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
@@ -70,17 +62,14 @@ class GroupCommit implements WriteTransactions {
     });
   }
 
-  /** At the end of the current turn (so the units that this turn's events started join in), or after the pause. */
+  /** At the end of the current turn, so the units that this turn's events started join in. */
   private schedule(): void {
     if (this.scheduled || this.committing) return;
     this.scheduled = true;
-    const run = () => {
+    setImmediate(() => {
       this.scheduled = false;
       void this.commit();
-    };
-    const pause = this.waiting.length >= MAX_UNITS_PER_COMMIT ? 0 : this.nextAt - performance.now();
-    if (pause > 0) setTimeout(run, pause);
-    else setImmediate(run);
+    });
   }
 
   private async commit(): Promise<void> {
@@ -94,38 +83,34 @@ class GroupCommit implements WriteTransactions {
         // Alone in its batch, the unit's rollback was the whole transaction's.
         return units.length === 1 ? [{ ok: false as const, error: error.cause }] : this.execute(units, true);
       });
+      // The WAL is appended in order: this fsync covers the commit just made.
+      await this.sqlite.writeDurably(() => undefined);
       units.forEach((unit, i) => {
         const outcome = outcomes[i] as Outcome;
         if (outcome.ok) unit.resolve(outcome.value);
         else unit.reject(outcome.error);
       });
     } catch (error) {
-      // The commit itself failed: nothing of this batch was written.
+      // The commit or its fsync failed: what became of the batch is unknown, every caller hears so.
       for (const unit of units) unit.reject(error);
     } finally {
-      this.pace(performance.now() - this.unitsDoneAt);
       this.committing = false;
       if (this.waiting.length > 0) this.schedule();
     }
   }
 
-  private pace(commitMs: number): void {
-    const now = performance.now();
-    if (now - this.windowStart > RATE_WINDOW_MS) {
-      this.windowStart = now;
-      this.recentCommits = 0;
-    }
-    this.recentCommits += 1;
-    const busy = this.recentCommits >= (BUSY_COMMITS_PER_S * RATE_WINDOW_MS) / 1000;
-    this.nextAt = busy ? now + Math.min(MAX_PAUSE_MS, PACE * commitMs) : 0;
-  }
-
   private execute(units: readonly Unit[], savepoints: boolean): Promise<Outcome[]> {
-    return this.db.transaction().execute(async (trx) => {
-      const done: Outcome[] = [];
-      for (const unit of units) done.push(savepoints ? await inSavepoint(trx, unit.work) : { ok: true, value: await unit.work(trx).catch(unitFailed) });
-      this.unitsDoneAt = performance.now();
-      return done;
+    return this.db.connection().execute(async (connection) => {
+      await sql`pragma synchronous = NORMAL`.execute(connection);
+      try {
+        return await connection.transaction().execute(async (trx) => {
+          const done: Outcome[] = [];
+          for (const unit of units) done.push(savepoints ? await inSavepoint(trx, unit.work) : { ok: true, value: await unit.work(trx).catch(unitFailed) });
+          return done;
+        });
+      } finally {
+        await sql`pragma synchronous = FULL`.execute(connection);
+      }
     });
   }
 }
