@@ -14,14 +14,18 @@ export interface MessageChunk {
 
 export type LoadStatus = 'idle' | 'loading' | 'ready' | 'error';
 
-/** The loaded part of one conversation's history: a contiguous range of seqs ending at the newest. */
-export interface Timeline {
-  readonly chunks: readonly MessageChunk[];
+/** How far a history has been loaded: the newest page, and whether there are older ones to fetch. */
+export interface HistoryPaging {
   /** The newest page was loaded over HTTP; before that only live messages are known. */
   readonly status: LoadStatus;
   /** The server has messages older than the first loaded one. */
   readonly hasOlder: boolean;
   readonly olderStatus: Exclude<LoadStatus, 'ready'>;
+}
+
+/** The loaded part of one conversation's history: a contiguous range of seqs ending at the newest. */
+export interface Timeline extends HistoryPaging {
+  readonly chunks: readonly MessageChunk[];
 }
 
 /** A message the user sent that the server has not acknowledged yet (or refused). */
@@ -65,11 +69,8 @@ export interface VisitorChat {
 }
 
 /** The loaded messages of one visitor chat, ascending seq, one copy per seq (visitor chats are short). */
-export interface VisitorTimeline {
+export interface VisitorTimeline extends HistoryPaging {
   readonly messages: readonly ChatMessage[];
-  readonly status: LoadStatus;
-  readonly hasOlder: boolean;
-  readonly olderStatus: Exclude<LoadStatus, 'ready'>;
 }
 
 /** A reply or note the agent sent that the CS system has not acknowledged yet (or refused). */

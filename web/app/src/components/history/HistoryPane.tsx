@@ -1,17 +1,14 @@
 import type { KeyboardEvent, ReactNode } from 'react';
 import { useI18n } from '../../i18n/I18nProvider.js';
-import type { LoadStatus } from '../../state/types.js';
+import type { HistoryPaging } from '../../state/types.js';
 import { Icon } from '../common/Icon.js';
 import type { StickyScroll } from './useStickyScroll.js';
 
-interface HistoryPaneProps {
+interface HistoryPaneProps extends HistoryPaging {
   /** The log's accessible name. */
   label: string;
   /** Shown above the first message once there is nothing older. */
   beginningNote: string;
-  status: LoadStatus;
-  hasOlder: boolean;
-  olderStatus: Exclude<LoadStatus, 'ready'>;
   /** The newest page failed and there is nothing to show instead: offer a retry. */
   loadFailed: boolean;
   loading: boolean;
