@@ -2,6 +2,7 @@ import { sql, type Selectable } from 'kysely';
 import type { DutyStatus } from '@switchboard/protocol';
 import type { CsAgentsTable, ServiceDb } from './schema.js';
 import { affected } from './util.js';
+import type { WriteTransactions } from './writes.js';
 
 export interface AgentRecord {
   userId: string;
@@ -54,27 +55,29 @@ export interface AgentRepository {
   lapsed(before: number, limit: number): Promise<string[]>;
 }
 
-export function createAgentRepository(db: ServiceDb): AgentRepository {
+export function createAgentRepository(db: ServiceDb, writes: WriteTransactions): AgentRepository {
   return {
     async ensure(userId, displayName, now) {
-      await db
-        .insertInto('cs_agents')
-        .values({
-          user_id: userId,
-          display_name: displayName,
-          duty_status: 'off',
-          priority: AGENT_DEFAULTS.priority,
-          max_chats: AGENT_DEFAULTS.maxChats,
-          active_chats: 0,
-          last_assigned_at: 0,
-          duty_changed_at: now,
-          seen_at: now,
-          created_at: now,
-          updated_at: now,
-        })
-        .onConflict((oc) => oc.column('user_id').doNothing())
-        .execute();
-      await db.updateTable('cs_agents').set({ display_name: displayName }).where('user_id', '=', userId).where('display_name', '!=', displayName).execute();
+      await writes.run(async (trx) => {
+        await trx
+          .insertInto('cs_agents')
+          .values({
+            user_id: userId,
+            display_name: displayName,
+            duty_status: 'off',
+            priority: AGENT_DEFAULTS.priority,
+            max_chats: AGENT_DEFAULTS.maxChats,
+            active_chats: 0,
+            last_assigned_at: 0,
+            duty_changed_at: now,
+            seen_at: now,
+            created_at: now,
+            updated_at: now,
+          })
+          .onConflict((oc) => oc.column('user_id').doNothing())
+          .execute();
+        await trx.updateTable('cs_agents').set({ display_name: displayName }).where('user_id', '=', userId).where('display_name', '!=', displayName).execute();
+      });
       const agent = await this.find(userId);
       if (!agent) throw new Error('agent row vanished');
       return agent;
@@ -96,12 +99,14 @@ export function createAgentRepository(db: ServiceDb): AgentRepository {
       for (let attempt = 0; attempt < 5; attempt += 1) {
         const current = await this.find(userId);
         if (!current || current.dutyStatus === status) return undefined;
-        const result = await db
-          .updateTable('cs_agents')
-          .set({ duty_status: status, duty_changed_at: now, seen_at: now, updated_at: now })
-          .where('user_id', '=', userId)
-          .where('duty_status', '=', current.dutyStatus)
-          .executeTakeFirst();
+        const result = await writes.run((trx) =>
+          trx
+            .updateTable('cs_agents')
+            .set({ duty_status: status, duty_changed_at: now, seen_at: now, updated_at: now })
+            .where('user_id', '=', userId)
+            .where('duty_status', '=', current.dutyStatus)
+            .executeTakeFirst(),
+        );
         if (affected(result) > 0) return current.dutyStatus;
       }
       return undefined;
@@ -184,16 +189,18 @@ export function createAgentRepository(db: ServiceDb): AgentRepository {
     },
     async touch(userIds, now) {
       if (userIds.length === 0) return;
-      await db.updateTable('cs_agents').set({ seen_at: now }).where('user_id', 'in', [...userIds]).execute();
+      await writes.run((trx) => trx.updateTable('cs_agents').set({ seen_at: now }).where('user_id', 'in', [...userIds]).execute());
     },
     async seenOn(nodeId, userIds, now) {
       if (userIds.length === 0) return;
-      await db
-        .insertInto('cs_agent_nodes')
-        .values(userIds.map((userId) => ({ agent_id: userId, node_id: nodeId, seen_at: now })))
-        .onConflict((oc) => oc.columns(['agent_id', 'node_id']).doUpdateSet({ seen_at: now }))
-        .execute();
-      await this.touch(userIds, now);
+      await writes.run(async (trx) => {
+        await trx
+          .insertInto('cs_agent_nodes')
+          .values(userIds.map((userId) => ({ agent_id: userId, node_id: nodeId, seen_at: now })))
+          .onConflict((oc) => oc.columns(['agent_id', 'node_id']).doUpdateSet({ seen_at: now }))
+          .execute();
+        await trx.updateTable('cs_agents').set({ seen_at: now }).where('user_id', 'in', [...userIds]).execute();
+      });
     },
     async goneFrom(nodeId, userId) {
       await db.deleteFrom('cs_agent_nodes').where('agent_id', '=', userId).where('node_id', '=', nodeId).execute();

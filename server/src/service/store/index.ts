@@ -29,7 +29,7 @@ export function createServiceRepositories(store: Store): ServiceRepositories {
   const writes = createWriteTransactions(serviceDb, store);
   return {
     settings: createSettingsRepository(serviceDb),
-    agents: createAgentRepository(serviceDb),
+    agents: createAgentRepository(serviceDb, writes),
     departments: createDepartmentRepository(serviceDb),
     sites: createSiteRepository(serviceDb),
     visitors: createVisitorRepository(serviceDb, writes),
