@@ -10,6 +10,7 @@ import { MultiSelect } from '../../components/MultiSelect';
 import { EmptyState, LoadErrorCard, LoadingCard, PageHeader, RefreshButton } from '../../components/Page';
 import { Spinner } from '../../components/Spinner';
 import { useToast } from '../../components/Toast';
+import { TitledCard } from '../../components/TitledCard';
 import { describeError, formErrorsFromApi, zodFieldErrors, type FieldErrors } from '../../errors';
 import { useI18n, type MessageKey } from '../../i18n';
 import { hrefFor } from '../../router';
@@ -192,14 +193,17 @@ export default function AgentsPage(_props: SectionProps) {
             />
           </div>
 
-          <section className="card" aria-labelledby="agents-table-caption">
-            <div className="card-header">
-              <h2 id="agents-table-caption" className="card-title" aria-live="polite">
+          <TitledCard
+            titleId="agents-table-caption"
+            title={
+              <>
                 {tp('agents.count', agents.length)}
                 {dirtyCount > 0 && <span className="badge badge-warning">{tp('agents.unsaved', dirtyCount)}</span>}
-              </h2>
-              <p className="card-header-hint hide-on-phone">{t('agents.hint.departments')}</p>
-            </div>
+              </>
+            }
+            live
+            aside={<p className="card-header-hint hide-on-phone">{t('agents.hint.departments')}</p>}
+          >
             {agents.length === 0 ? (
               <EmptyState icon="headset" title={t('agents.empty.title')} testId="agents-empty">
                 <p>{t('agents.empty.body')}</p>
@@ -350,7 +354,7 @@ export default function AgentsPage(_props: SectionProps) {
                 })}
               </DataTable>
             )}
-          </section>
+          </TitledCard>
           <p className="footnote show-on-phone">{t('agents.hint.departments')}</p>
         </>
       )}

@@ -12,6 +12,7 @@ import { Icon } from '../../components/Icon';
 import { EmptyState, LoadErrorCard, LoadingCard, PageHeader, RefreshButton } from '../../components/Page';
 import { Spinner } from '../../components/Spinner';
 import { useToast } from '../../components/Toast';
+import { TitledCard } from '../../components/TitledCard';
 import { describeError } from '../../errors';
 import { formatDateTime, formatRelative } from '../../format';
 import { useI18n, type MessageKey } from '../../i18n';
@@ -143,12 +144,7 @@ export default function OfflinePage(_props: SectionProps) {
         <LoadErrorCard title={t('offline.loadFailed')} error={resource.state.error} onRetry={resource.reload} busy={resource.refreshing} testId="offline-error" />
       )}
       {resource.state.status === 'ready' && data && (
-        <section className="card" aria-labelledby="offline-caption">
-          <div className="card-header">
-            <h2 id="offline-caption" className="card-title" aria-live="polite">
-              {data.hasMore ? tp('offline.countMore', messages.length) : tp('offline.count', messages.length)}
-            </h2>
-          </div>
+        <TitledCard titleId="offline-caption" title={data.hasMore ? tp('offline.countMore', messages.length) : tp('offline.count', messages.length)} live>
           {messages.length === 0 ? (
             <EmptyState icon="inbox" title={status === 'open' ? t('offline.empty.open') : t('offline.empty.other')} testId="offline-empty">
               <p>{status === 'open' ? t('offline.empty.openBody') : t('offline.empty.otherBody')}</p>
@@ -257,7 +253,7 @@ export default function OfflinePage(_props: SectionProps) {
               </button>
             </div>
           )}
-        </section>
+        </TitledCard>
       )}
     </div>
   );

@@ -6,6 +6,7 @@ import { Icon, type IconName } from '../../components/Icon';
 import { EmptyState, LoadErrorCard, LoadingCard, PageHeader, RefreshButton } from '../../components/Page';
 import { DataTable } from '../../components/DataTable';
 import { useToast } from '../../components/Toast';
+import { TitledCard } from '../../components/TitledCard';
 import { describeError } from '../../errors';
 import { formatDay, formatDuration, formatNumber, localDay, tzOffsetMinutes } from '../../format';
 import { useI18n } from '../../i18n';
@@ -111,11 +112,11 @@ function ReportView({ report, days }: { report: ServiceReport; days: Range }) {
         ))}
       </ul>
 
-      <section className="card chart-card" aria-labelledby="chart-title">
-        <div className="card-header">
-          <h2 id="chart-title" className="card-title">
-            {t('reports.chart.title')}
-          </h2>
+      <TitledCard
+        titleId="chart-title"
+        title={t('reports.chart.title')}
+        className="chart-card"
+        aside={
           <div className="legend" aria-hidden="true">
             {(['answered', 'missed', 'offline'] as const).map((series) => (
               <span key={series} className="legend-item">
@@ -124,16 +125,12 @@ function ReportView({ report, days }: { report: ServiceReport; days: Range }) {
               </span>
             ))}
           </div>
-        </div>
+        }
+      >
         <DayChart days={report.days} />
-      </section>
+      </TitledCard>
 
-      <section className="card" aria-labelledby="agents-report-title">
-        <div className="card-header">
-          <h2 id="agents-report-title" className="card-title">
-            {t('reports.agents.title')}
-          </h2>
-        </div>
+      <TitledCard titleId="agents-report-title" title={t('reports.agents.title')}>
         {report.agents.length === 0 ? (
           <EmptyState icon="headset" title={t('reports.agents.empty')} testId="report-agents-empty" />
         ) : (
@@ -171,7 +168,7 @@ function ReportView({ report, days }: { report: ServiceReport; days: Range }) {
             ))}
           </DataTable>
         )}
-      </section>
+      </TitledCard>
     </>
   );
 }

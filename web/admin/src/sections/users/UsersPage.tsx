@@ -10,6 +10,7 @@ import { LoadErrorCard, LoadingCard, PageHeader, RefreshButton } from '../../com
 import { SearchBox } from '../../components/SearchBox';
 import { DataTable } from '../../components/DataTable';
 import { useToast } from '../../components/Toast';
+import { TitledCard } from '../../components/TitledCard';
 import { describeError } from '../../errors';
 import { useI18n } from '../../i18n';
 import type { SectionProps } from '../types';
@@ -164,19 +165,18 @@ export default function UsersPage(_props: SectionProps) {
       )}
 
       {load.status === 'ready' && (
-        <section className="card" aria-labelledby="users-table-caption">
-          <div className="card-header">
-            <h2 id="users-table-caption" className="card-title" aria-live="polite">
-              {filtering
-                ? t('users.count.filtered', { shown: filtered.length, total: tp('users.count', users.length) })
-                : tp('users.count', users.length)}
-            </h2>
-            {filtering && (
+        <TitledCard
+          titleId="users-table-caption"
+          title={filtering ? t('users.count.filtered', { shown: filtered.length, total: tp('users.count', users.length) }) : tp('users.count', users.length)}
+          live
+          aside={
+            filtering && (
               <button type="button" className="link-button" onClick={clearFilters}>
                 {t('users.filter.clear')}
               </button>
-            )}
-          </div>
+            )
+          }
+        >
           {filtered.length === 0 ? (
             <div className="empty-state empty-state-inline" data-testid="users-empty">
               <Icon name="search" size={24} />
@@ -266,7 +266,7 @@ export default function UsersPage(_props: SectionProps) {
               })}
             </DataTable>
           )}
-        </section>
+        </TitledCard>
       )}
 
       {dialog?.kind === 'create' && (
