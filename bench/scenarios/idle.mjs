@@ -9,8 +9,8 @@
 // in a connect storm; compiled code), grows in the first half, this figure leaves it out. At 2,000
 // sockets that growth is most of either figure; the heap figures are the steady ones.
 //
-// The sockets belong to `idleUsers` users with several devices each; a socket's memory does not
-// depend on that (the user record is shared by a user's sockets, see gateway/ws/sharedUsers.ts).
+// The sockets belong to `idleUsers` users with several devices each. A user's sockets share one
+// user record (gateway/ws/sharedUsers.ts): with one socket per user each would hold ~0.3 KB more.
 
 import { seed } from '../lib/seed.mjs';
 import { createStore, freePort, startGenerators, startServer, waitQuiet, writeFixture } from '../lib/harness.mjs';
