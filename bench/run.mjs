@@ -39,7 +39,7 @@ const FULL = {
   serviceAgents: 200,
   serviceMaxChats: 10,
   serviceVisitors: 2000,
-  serviceRate: 500,
+  serviceRate: 200,
   serviceQueue: 500,
   serviceCloseRate: 500,
 };
@@ -60,9 +60,9 @@ const QUICK = {
   idleSettleS: 1,
   disturbedRetries: 0,
   connectTimeoutS: 20,
-  serviceMaxChats: 5,
-  serviceVisitors: 500,
-  serviceQueue: 200,
+  serviceMaxChats: 3,
+  serviceVisitors: 300,
+  serviceQueue: 100,
 };
 
 const USAGE = `npm run bench -- [options]
@@ -87,7 +87,7 @@ const USAGE = `npm run bench -- [options]
   --restart term|kill     graceful restart (SIGTERM, default) or a crash (SIGKILL)
   --service-agents N      agents on duty in the service scenario (default 200)
   --service-visitors N    visitor chats arriving open loop (default 2000)
-  --service-rate N        their arrival rate, visitors/s (default 500)
+  --service-rate N        their arrival rate, visitors/s (default 200)
   --wait-quiet S          before each measured run wait up to S s until other processes use
                           < 25% of a core (for shared machines; default 0 = do not wait)
   --out FILE              results file (default bench/results/<date>-<mode>.json)
