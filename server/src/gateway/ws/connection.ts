@@ -37,8 +37,11 @@ let flushScheduled = false;
 
 function flushAll(): void {
   flushScheduled = false;
-  for (const connection of unflushed) connection.flush();
-  unflushed.clear();
+  // Deleted as it goes: a frame queued while this runs (a set visits what is added) is not stranded.
+  for (const connection of unflushed) {
+    unflushed.delete(connection);
+    connection.flush();
+  }
 }
 
 /** The transport under a `ws` socket, when there is one, to cork a turn's frames into one write. */
