@@ -4,6 +4,7 @@ import { AppError, toAppError } from '../../errors.js';
 import { RateLimiter } from '../rateLimiter.js';
 import { parseFrame } from '../frameParser.js';
 import { MAX_BUFFERED_BYTES, type SocketLike } from '../ws/socket.js';
+import { turnOutput, type TurnOutput } from './turnOutput.js';
 
 export type VisitorFrameHandler = (connection: VisitorConnection, frame: VisitorClientFrame) => Promise<void>;
 
@@ -33,6 +34,7 @@ export class VisitorConnection {
   siteId: string | undefined;
   private rejectedInARow = 0;
   private chain: Promise<void> = Promise.resolve();
+  private readonly output: TurnOutput;
 
   constructor(
     readonly id: string,
@@ -40,7 +42,9 @@ export class VisitorConnection {
     readonly meta: VisitorRequestMeta,
     private readonly handle: VisitorFrameHandler,
     private readonly onFault: (error: unknown) => void,
-  ) {}
+  ) {
+    this.output = turnOutput(socket, () => this.writable());
+  }
 
   receive(data: string | null): void {
     if (this.closed) return;
@@ -72,25 +76,32 @@ export class VisitorConnection {
     this.sendRaw(JSON.stringify(frame));
   }
 
+  /** Queues a serialised frame: this turn's frames are written together at its end. */
   sendRaw(data: string): void {
-    if (this.closed) return;
-    if (this.socket.bufferedAmount > MAX_BUFFERED_BYTES) {
-      this.close(CLOSE_CODES.policy, 'too slow');
-      return;
-    }
-    this.socket.send(data);
+    if (!this.closed) this.output.queue(data);
   }
 
+  /** Sends what is queued, then closes. */
   close(code: number, reason: string): void {
     if (this.closed) return;
+    this.output.flush();
     this.closed = true;
     this.socket.close(code, reason);
   }
 
   markClosed(): void {
     this.closed = true;
+    this.output.drop();
     frameLimiter.forget(this.id);
     floodLimiter.forget(this.id);
+  }
+
+  /** False when nothing may be written any more; a peer that stopped reading is dropped. */
+  private writable(): boolean {
+    if (this.closed) return false;
+    if (this.socket.bufferedAmount <= MAX_BUFFERED_BYTES) return true;
+    this.close(CLOSE_CODES.policy, 'too slow');
+    return false;
   }
 
   reject(ref: string | undefined, error: AppError): void {
