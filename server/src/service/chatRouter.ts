@@ -93,9 +93,10 @@ export class ChatRouter {
    */
   async plan(chats: readonly ChatRecord[]): Promise<Plan> {
     const now = this.now();
+    // Nothing waits: the common case of a drain after every change of room.
+    if (chats.length === 0) return { proposals: [], now, replyDueAt: null };
     const settings = await this.repos.settings.get();
     const replyDueAt = settings.replyTimeoutMs > 0 ? now + settings.replyTimeoutMs : null;
-    if (chats.length === 0) return { proposals: [], now, replyDueAt };
     const visitors = await this.repos.visitors.findMany([...new Set(chats.map((chat) => chat.visitorId))]);
     const lastAgentOf = new Map(visitors.map((visitor) => [visitor.id, visitor.lastAgentId]));
     const withDepartments = chats.some((chat) => chat.departmentId !== null);
