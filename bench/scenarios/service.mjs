@@ -19,7 +19,7 @@
 // than agents, so in a cluster most chats are routed across nodes.
 
 import { seed } from '../lib/seed.mjs';
-import { createStore, freePort, machineCpu, postgresCpuMs, startServer, waitQuiet, writeFixture } from '../lib/harness.mjs';
+import { createStore, machineCpu, postgresCpuMs, startNodes, waitQuiet, writeFixture } from '../lib/harness.mjs';
 import { startServiceGenerators } from '../lib/serviceHarness.mjs';
 import { Histogram, nowMs, round, sleep } from '../lib/stats.mjs';
 import { cpuMs, mb, mergeCounts, sum } from './im.mjs';
@@ -29,12 +29,12 @@ export const SERVICE_HEADLINES = ['service_decisions_per_s', 'service_notify_p99
 const SITE = { siteKey: 'bench', origin: 'http://bench.example' };
 const OTHER_CPU_LIMIT = 25;
 
-/** One node on the scenario's store; a cluster run passes its own `startServers`. */
-async function startOneServer(store) {
-  return [await startServer(store, { port: await freePort() })];
+/** `count` nodes on the scenario's store (two or more behind the Redis bus); a caller may pass its own. */
+async function startServiceNodes(store, { count }) {
+  return (await startNodes(store, { count, label: 'service' })).nodes;
 }
 
-export async function runService(options, log, { startServers = options.startServers ?? startOneServer } = {}) {
+export async function runService(options, log, { startServers = options.startServers ?? startServiceNodes } = {}) {
   const sizes = {
     agents: options.serviceAgents,
     maxChats: options.serviceMaxChats,
