@@ -1,11 +1,10 @@
-import { setImmediate } from 'node:timers';
+import { flushAtEndOfTurn, forgetFlush, writeCorked } from '../turnFlush.js';
 import type { SocketLike } from '../ws/socket.js';
 
 /**
  * Output written once per event-loop turn: frames for a socket queue up while the turn runs (an
  * ack, the message echo, the chat's new state, the agent's "joined" line) and go out corked
- * together, one write system call per socket instead of one per frame. Order per socket is kept.
- * The same scheme as the IM connection's (gateway/ws/connection.ts).
+ * together (gateway/turnFlush.ts, as for the IM connection).
  */
 export interface TurnOutput {
   /** Queues an already serialised frame, written at the end of this turn. */
@@ -14,17 +13,6 @@ export interface TurnOutput {
   flush(): void;
   /** Forgets what is queued (the socket closed). */
   drop(): void;
-}
-
-const unflushed = new Set<SocketOutput>();
-let flushScheduled = false;
-
-function flushAll(): void {
-  flushScheduled = false;
-  for (const output of unflushed) {
-    unflushed.delete(output);
-    output.flush();
-  }
 }
 
 class SocketOutput implements TurnOutput {
@@ -42,28 +30,20 @@ class SocketOutput implements TurnOutput {
       return;
     }
     this.frames = [data];
-    unflushed.add(this);
-    if (!flushScheduled) {
-      flushScheduled = true;
-      setImmediate(flushAll);
-    }
+    flushAtEndOfTurn(this);
   }
 
   flush(): void {
     const frames = this.frames;
     if (!frames) return;
     this.frames = undefined;
-    unflushed.delete(this);
-    if (!this.writable()) return;
-    const transport = (this.socket as { _socket?: { cork?: () => void; uncork?: () => void } })._socket;
-    transport?.cork?.();
-    for (const frame of frames) this.socket.send(frame);
-    transport?.uncork?.();
+    forgetFlush(this);
+    if (this.writable()) writeCorked(this.socket, frames);
   }
 
   drop(): void {
     this.frames = undefined;
-    unflushed.delete(this);
+    forgetFlush(this);
   }
 }
 

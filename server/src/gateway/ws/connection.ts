@@ -3,6 +3,7 @@ import { AppError, toAppError } from '../../errors.js';
 import type { AuthContext } from '../../im/auth.js';
 import { BucketRule, clockMs } from '../rateLimiter.js';
 import { parseFrame } from '../frameParser.js';
+import { flushAtEndOfTurn, writeCorked } from '../turnFlush.js';
 import { MAX_BUFFERED_BYTES, type SocketLike } from './socket.js';
 
 export type FrameHandler = (connection: Connection, frame: ClientFrame) => Promise<void>;
@@ -26,31 +27,6 @@ const frameRule = new BucketRule(FRAME_BURST, FRAMES_PER_SECOND);
  * few frames through as the limit refills, which would reset that count forever.
  */
 const floodRule = new BucketRule(MAX_REJECTED_IN_A_ROW, FRAMES_PER_SECOND / 2);
-
-/**
- * Output is written once per event-loop turn: frames for a socket queue up while the turn runs
- * (a group commit's acks and messages, a burst of presence changes) and go out corked together,
- * one write system call per socket instead of one per frame. Order per socket is kept.
- */
-const unflushed = new Set<Connection>();
-let flushScheduled = false;
-
-function flushAll(): void {
-  flushScheduled = false;
-  // Deleted as it goes: a frame queued while this runs (a set visits what is added) is not stranded.
-  for (const connection of unflushed) {
-    unflushed.delete(connection);
-    connection.flush();
-  }
-}
-
-/** The transport under a `ws` socket, when there is one, to cork a turn's frames into one write. */
-function transportOf(socket: SocketLike): { cork(): void; uncork(): void } | undefined {
-  const transport = (socket as { _socket?: { cork?: unknown; uncork?: unknown } })._socket;
-  return transport && typeof transport.cork === 'function' && typeof transport.uncork === 'function'
-    ? (transport as { cork(): void; uncork(): void })
-    : undefined;
-}
 
 /**
  * One authenticated WebSocket. Reads frames in order, validates each at the edge and answers an
@@ -114,7 +90,7 @@ export class Connection {
     this.sendRaw(JSON.stringify(frame));
   }
 
-  /** Queues an already serialised frame; it is written at the end of this event-loop turn. */
+  /** Queues an already serialised frame; it is written at the end of this event-loop turn (turnFlush.ts). */
   sendRaw(data: string): void {
     if (this.closed) return;
     if (this.outbox) {
@@ -122,11 +98,7 @@ export class Connection {
       return;
     }
     this.outbox = [data];
-    unflushed.add(this);
-    if (!flushScheduled) {
-      flushScheduled = true;
-      setImmediate(flushAll);
-    }
+    flushAtEndOfTurn(this);
   }
 
   /** Writes the queued frames, corked into one write; drops a peer that stopped reading. */
@@ -139,14 +111,7 @@ export class Connection {
       this.close(CLOSE_CODES.policy, 'too slow');
       return;
     }
-    if (frames.length === 1) {
-      this.socket.send(frames[0] as string);
-      return;
-    }
-    const transport = transportOf(this.socket);
-    transport?.cork();
-    for (const frame of frames) this.socket.send(frame);
-    transport?.uncork();
+    writeCorked(this.socket, frames);
   }
 
   /** Sends what is queued, then closes. */
