@@ -17,9 +17,10 @@
 import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { Buffer } from 'node:buffer';
-import { setImmediate, setInterval, clearInterval } from 'node:timers';
+import { setInterval, clearInterval } from 'node:timers';
 import WebSocket from 'ws';
 import { Histogram, nowMs, sleep } from './stats.mjs';
+import { serveCommands } from './commands.mjs';
 
 const PROTOCOL_VERSION = 1;
 const PAD = ' the quick brown fox jumps over the lazy dog, then files the quarterly report';
@@ -603,17 +604,6 @@ function takeCounters() {
   return snapshot;
 }
 
-process.on('message', (request) => {
-  const handler = commands[request.cmd];
-  Promise.resolve()
-    .then(() => handler(request.args ?? {}))
-    .then(
-      (result) => process.send({ id: request.id, result }),
-      (error) => process.send({ id: request.id, error: String(error?.stack ?? error) }),
-    );
-});
-// The harness going away ends the generator, whatever it was doing.
-process.on('disconnect', () => {
+serveCommands(commands, () => {
   for (const client of clients) client.ws?.terminate();
-  setImmediate(() => process.exit(0));
 });

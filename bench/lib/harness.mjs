@@ -154,44 +154,7 @@ function mergeMetrics(parts) {
  * ephemeral ports per source address are never what the benchmark measures.
  */
 export async function startGenerators(count, { fixtureFile, servers, assignments }) {
-  const generators = [];
-  for (let g = 0; g < count; g += 1) {
-    const child = fork(path.join(here, 'generator.mjs'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: ['--max-old-space-size=2048'] });
-    track(child);
-    let nextId = 0;
-    const waiting = new Map();
-    child.on('message', (message) => {
-      const entry = waiting.get(message.id);
-      if (!entry) return;
-      waiting.delete(message.id);
-      if (message.error) entry.reject(new Error(`generator ${g}: ${message.error}`));
-      else entry.resolve(message.result);
-    });
-    child.once('exit', (code) => {
-      for (const entry of waiting.values()) entry.reject(new Error(`generator ${g} exited with ${code}`));
-      waiting.clear();
-    });
-    const call = (cmd, args = {}, timeoutMs = 180_000) =>
-      new Promise((resolve, reject) => {
-        const id = nextId++;
-        const timer = setTimeout(() => {
-          waiting.delete(id);
-          reject(new Error(`generator ${g}: ${cmd} took longer than ${timeoutMs} ms`));
-        }, timeoutMs);
-        waiting.set(id, {
-          resolve: (value) => {
-            clearTimeout(timer);
-            resolve(value);
-          },
-          reject: (error) => {
-            clearTimeout(timer);
-            reject(error);
-          },
-        });
-        child.send({ id, cmd, args });
-      });
-    generators.push({ index: g, pid: child.pid, child, call });
-  }
+  const generators = Array.from({ length: count }, (_, g) => forkGenerator(path.join(here, 'generator.mjs'), g, 'generator'));
   const mine = (g) => assignments.filter((entry, i) => (entry.gen ?? i) % count === g);
   let slot = 0;
   await Promise.all(
@@ -209,16 +172,59 @@ export async function startGenerators(count, { fixtureFile, servers, assignments
       });
     }),
   );
+  return generatorGroup(generators);
+}
+
+/** Generators driven together: `all` runs one command on each (args may depend on the generator). */
+export function generatorGroup(generators) {
   return {
     list: generators,
     /** Runs the same command on every generator and returns their answers in order. */
-    all: (cmd, args, timeoutMs) => Promise.all(generators.map((generator) => generator.call(cmd, typeof args === 'function' ? args(generator) : args, timeoutMs))),
+    all: (cmd, args = {}, timeoutMs) => Promise.all(generators.map((generator) => generator.call(cmd, typeof args === 'function' ? args(generator) : args, timeoutMs))),
     async stop() {
       await Promise.allSettled(generators.map((generator) => generator.call('close', {}, 10_000)));
       for (const generator of generators) generator.child.disconnect?.();
       await Promise.all(generators.map((generator) => waitExit(generator.child, 5000)));
     },
   };
+}
+
+/**
+ * One load-generator process (a module answering `{ id, cmd, args }` over IPC with
+ * `{ id, result | error }`): `call(cmd, args, timeoutMs)` sends a command and resolves with its
+ * answer. Tracked, so `cleanup()` stops it with everything else.
+ */
+export function forkGenerator(modulePath, index, label) {
+  const child = fork(modulePath, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: ['--max-old-space-size=2048'] });
+  track(child);
+  let nextId = 0;
+  const waiting = new Map();
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.on('message', (message) => {
+    const entry = waiting.get(message.id);
+    if (!entry) return;
+    waiting.delete(message.id);
+    if (message.error) entry.reject(new Error(`${label} ${index}: ${message.error}`));
+    else entry.resolve(message.result);
+  });
+  child.once('exit', (code) => {
+    for (const entry of waiting.values()) entry.reject(new Error(`${label} ${index} exited with ${code}`));
+    waiting.clear();
+  });
+  const call = (cmd, args = {}, timeoutMs = 180_000) =>
+    new Promise((resolve, reject) => {
+      const id = nextId++;
+      const timer = setTimeout(() => {
+        waiting.delete(id);
+        reject(new Error(`${label} ${index}: ${cmd} took longer than ${timeoutMs} ms`));
+      }, timeoutMs);
+      waiting.set(id, {
+        resolve: (value) => (clearTimeout(timer), resolve(value)),
+        reject: (error) => (clearTimeout(timer), reject(error)),
+      });
+      child.send({ id, cmd, args });
+    });
+  return { index, pid: child.pid, child, call, exited };
 }
 
 function track(child) {

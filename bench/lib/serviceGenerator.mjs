@@ -22,6 +22,7 @@ import { randomBytes } from 'node:crypto';
 import { setImmediate } from 'node:timers';
 import WebSocket from 'ws';
 import { Histogram, nowMs, sleep } from './stats.mjs';
+import { serveCommands } from './commands.mjs';
 
 const IM_PROTOCOL = 1;
 const VISITOR_PROTOCOL = 1;
@@ -463,18 +464,7 @@ const commands = {
   },
 };
 
-process.on('message', (request) => {
-  const handler = commands[request.cmd];
-  Promise.resolve()
-    .then(() => handler(request.args ?? {}))
-    .then(
-      (result) => process.send({ id: request.id, result }),
-      (error) => process.send({ id: request.id, error: String(error?.stack ?? error) }),
-    );
-});
-// The harness going away ends the generator, whatever it was doing.
-process.on('disconnect', () => {
+serveCommands(commands, () => {
   for (const agent of agents) agent.ws?.terminate();
   for (const visitor of [...groups.values()].flat()) visitor.ws?.terminate();
-  setImmediate(() => process.exit(0));
 });

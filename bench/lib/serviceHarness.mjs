@@ -1,10 +1,10 @@
-// The customer-service load generators (lib/serviceGenerator.mjs), forked like the IM ones in
-// lib/harness.mjs: each in its own process, commands over IPC, stopped at the end or when the
-// harness goes away (a generator exits when its IPC channel closes).
+// The customer-service load generators (lib/serviceGenerator.mjs), forked like the IM ones
+// (harness.forkGenerator): each in its own process, commands over IPC, stopped at the end or when
+// the harness goes away (a generator exits when its IPC channel closes).
 
-import { fork } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { forkGenerator, generatorGroup } from './harness.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** Source addresses per generator: visitors come from many addresses, like real pages. */
@@ -19,7 +19,7 @@ export function serviceSources(g) {
 
 /** Forks `count` generators; agent user indexes are dealt out round-robin. */
 export async function startServiceGenerators(count, { fixtureFile, servers, agents }) {
-  const generators = Array.from({ length: count }, (_, g) => forkGenerator(g));
+  const generators = Array.from({ length: count }, (_, g) => forkGenerator(path.join(here, 'serviceGenerator.mjs'), g, 'service generator'));
   let slotOffset = 0;
   await Promise.all(
     generators.map((generator) => {
@@ -29,46 +29,5 @@ export async function startServiceGenerators(count, { fixtureFile, servers, agen
       return generator.call('init', args);
     }),
   );
-  return {
-    list: generators,
-    /** The same command on every generator (args may depend on the generator); answers in order. */
-    all: (cmd, args = {}, timeoutMs) => Promise.all(generators.map((generator) => generator.call(cmd, typeof args === 'function' ? args(generator) : args, timeoutMs))),
-    async stop() {
-      await Promise.allSettled(generators.map((generator) => generator.call('close', {}, 10_000)));
-      for (const generator of generators) generator.child.disconnect?.();
-      await Promise.all(generators.map((generator) => generator.exited));
-    },
-  };
-}
-
-function forkGenerator(index) {
-  const child = fork(path.join(here, 'serviceGenerator.mjs'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const waiting = new Map();
-  let nextId = 0;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.on('message', (message) => {
-    const entry = waiting.get(message.id);
-    if (!entry) return;
-    waiting.delete(message.id);
-    if (message.error) entry.reject(new Error(`service generator ${index}: ${message.error}`));
-    else entry.resolve(message.result);
-  });
-  child.once('exit', (code) => {
-    for (const entry of waiting.values()) entry.reject(new Error(`service generator ${index} exited with ${code}`));
-    waiting.clear();
-  });
-  const call = (cmd, args = {}, timeoutMs = 120_000) =>
-    new Promise((resolve, reject) => {
-      const id = nextId++;
-      const timer = setTimeout(() => {
-        waiting.delete(id);
-        reject(new Error(`service generator ${index}: ${cmd} took longer than ${timeoutMs} ms`));
-      }, timeoutMs);
-      waiting.set(id, {
-        resolve: (value) => (clearTimeout(timer), resolve(value)),
-        reject: (error) => (clearTimeout(timer), reject(error)),
-      });
-      child.send({ id, cmd, args });
-    });
-  return { index, pid: child.pid, child, call, exited };
+  return generatorGroup(generators);
 }
