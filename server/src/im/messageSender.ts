@@ -18,11 +18,12 @@ interface Pending {
 
 const MAX_BATCH = 500;
 /**
- * Transactions in flight at once where the store keeps their seqs in call order (SQLite): the
- * second runs while the first waits for its WAL fsync (off the event loop). Results are settled
- * (acked, delivered) in the order the batches were formed, which is then seq order. Elsewhere one.
+ * Transactions in flight at once. More would overlap one batch's wait (a PostgreSQL round trip,
+ * the SQLite WAL fsync) with the next one's work, but on PostgreSQL it was measured to break seq
+ * order: a later batch can lock a shared conversation first and take the lower seqs, while
+ * batches settle (ack, deliver) in the order they were formed (docs/performance.md, section 6).
  */
-const MAX_IN_FLIGHT = 2;
+const MAX_IN_FLIGHT = 1;
 /** Most sends of failed commits remembered for recovery (see recoverUncertain). */
 const MAX_UNCERTAIN = 10_000;
 
@@ -63,15 +64,12 @@ export class MessageSender {
   /** Sends that recovery found stored and delivered: a resend failing again must not make them uncertain anew. */
   private readonly recovered = new Set<string>();
   private readonly counters = { stored: 0, duplicates: 0, failed: 0, batches: 0, largestBatch: 0, commitMs: 0 };
-  private readonly maxInFlight: number;
 
   constructor(
     private readonly repos: ImRepositories,
     private readonly bus: Bus,
     private readonly onError: (error: unknown) => void,
-  ) {
-    this.maxInFlight = repos.messages.ordersConcurrentBatches ? MAX_IN_FLIGHT : 1;
-  }
+  ) {}
 
   send(request: AppendRequest): Promise<SendResult> {
     return new Promise((resolve, reject) => {
@@ -125,11 +123,11 @@ export class MessageSender {
    * without moving the knee; docs/performance.md).
    */
   private schedule(): void {
-    if (this.scheduled || this.queue.length === 0 || this.inFlight >= this.maxInFlight) return;
+    if (this.scheduled || this.queue.length === 0 || this.inFlight >= MAX_IN_FLIGHT) return;
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
-      while (this.queue.length > 0 && this.inFlight < this.maxInFlight) this.start(this.queue.splice(0, MAX_BATCH));
+      while (this.queue.length > 0 && this.inFlight < MAX_IN_FLIGHT) this.start(this.queue.splice(0, MAX_BATCH));
     });
   }
 

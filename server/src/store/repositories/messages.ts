@@ -15,13 +15,6 @@ export interface MessageRepository {
    * on the conversation so concurrent writers (other nodes) never share a number.
    */
   appendBatch(requests: readonly AppendRequest[], now: number): Promise<AppendOutcome[]>;
-  /**
-   * True when batches passed to appendBatch one after another, without waiting, take their seq
-   * numbers in that order (SQLite: one connection, transactions in call order). On PostgreSQL a
-   * later batch can lock a shared conversation first, so its seqs would come before an earlier
-   * batch's, and delivery in batch order would break seq order.
-   */
-  readonly ordersConcurrentBatches: boolean;
   /** Messages with seq < before (or the newest), ascending; one extra row tells whether more exist. */
   before(conversationId: string, before: number | undefined, limit: number): Promise<{ messages: Message[]; hasMore: boolean }>;
   /** Messages with seq > after, ascending. */
@@ -45,7 +38,6 @@ export function createMessageRepository(store: Pick<Store, 'db' | 'sqlite' | 'po
   };
   const append = appenderFor(store);
   return {
-    ordersConcurrentBatches: store.sqlite !== undefined,
     async appendBatch(requests, now) {
       if (requests.length === 0) return [];
       try {

@@ -6,7 +6,7 @@ import { byIdempotencyKey, clientIdsOf, conversationsToLock, planBatch, type App
 
 /**
  * The group commit on SQLite: statements prepared once and reused, the whole transaction run
- * synchronously in one call (BEGIN IMMEDIATE). Through Kysely every batch compiled and prepared
+ * synchronously in one call (deferred BEGIN). Through Kysely every batch compiled and prepared
  * its statements anew, which at the small batches of moderate load cost more than the SQL itself
  * (docs/performance.md). Lists go in as one JSON parameter (`json_each`), so one statement serves
  * any batch size. Prepare it only once the migrations ran.
@@ -31,7 +31,10 @@ export function prepareAppendTransaction(handle: SqliteDatabase.Database): (requ
     for (const row of plan.rows) insert.run(row);
     for (const [id, seq] of plan.lastSeqs) setLastSeq.run(seq, now, id);
     return plan.outcomes;
-  }).immediate;
+    // Deferred, not IMMEDIATE: should another process hold the write lock, the upgrade at the
+    // first write fails at once (SQLite skips the busy handler there) instead of busy-waiting on
+    // the event loop for the whole busy_timeout (the fault suite's write-lock test).
+  });
 }
 
 export function createSqliteAppender(connection: SqliteConnection): (requests: readonly AppendRequest[], now: number) => Promise<AppendOutcome[]> {
