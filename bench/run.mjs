@@ -19,7 +19,7 @@ const FULL = {
   users: 5000,
   groupSize: 8,
   dmShare: 0.8,
-  steps: [1000, 2000, 5000, 7500, 10_000, 12_500, 15_000, 20_000, 25_000, 30_000],
+  steps: [2000, 5000, 7500, 10_000, 12_500, 15_000, 20_000, 25_000, 30_000],
   stepSeconds: 3,
   warmupSeconds: 1,
   repeats: 3,
@@ -47,7 +47,7 @@ const QUICK = {
   ...FULL,
   users: 300,
   steps: [500, 1000, 2000],
-  stepSeconds: 2,
+  stepSeconds: 1.5,
   warmupSeconds: 0.5,
   repeats: 1,
   offlineRepeats: 1,
@@ -57,7 +57,7 @@ const QUICK = {
   reconnectTimeoutS: 20,
   idleSockets: 2000,
   idleUsers: 20,
-  idleSettleS: 1,
+  idleSettleS: 0.5,
   disturbedRetries: 0,
   connectTimeoutS: 20,
   serviceMaxChats: 3,
@@ -77,7 +77,8 @@ const USAGE = `npm run bench -- [options]
                           bench/results/*-postgres.json of the same size, quick or full)
   --generators N          load-generator processes (default 2, at least 2)
   --users N               connected employees in the IM scenarios (default 5000)
-  --steps a,b,...         offered msg/s steps (default 500,1000,2000,5000,10000,...)
+  --steps a,b,...         offered msg/s steps (default 2000,5000,7500,10000,...; a failed step is
+                          bisected once against the last good one)
   --step-seconds S        length of one step run (default 3, first second is warm-up)
   --repeats R             runs per step; the median run is reported (default 3)
   --idle-sockets N        idle sockets (default 19000)   --idle-users N (default 190)
@@ -272,7 +273,7 @@ function printTables(options, result) {
   const r = result.scenarios.reconnect;
   if (r) {
     lines.push(
-      `reconnect (${r.restart}): ${r.caughtUp}/${r.clients} clients back and caught up ${r.catchUpS ?? 'timeout'} s after the stop began (old process gone in ${r.stopMs} ms, exit ${r.stopExit}; ${r.catchUpAfterRestartS ?? '-'} s after the new one listened) at ${r.rate} msg/s; sent ${r.sent}, lost ${r.lost}, duplicated ${r.duplicated}`,
+      `reconnect (${r.restart}): ${r.caughtUp}/${r.clients} clients back and caught up ${r.catchUpS ?? 'timeout'} s after the stop began (old process gone in ${r.stopMs} ms, exit ${r.stopExit}; ${r.catchUpAfterRestartS ?? '-'} s after the new one listened; new server CPU ${r.newServerCpuS ?? '-'} s, generators ${r.generatorCpuPct?.join('/') ?? '-'}%) at ${r.rate} msg/s; sent ${r.sent}, lost ${r.lost}, duplicated ${r.duplicated}`,
     );
   }
   const k = result.cluster;

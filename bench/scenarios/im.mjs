@@ -124,10 +124,12 @@ export async function runImScenarios(options, log) {
         await settle(server, gens);
         if (step.ok) lastOk = rate;
         // Past the knee every step only takes longer; a quick run measures its few steps anyway.
-        // Once, a step halfway between the last good rate and the first bad one narrows the knee.
+        // Once, a step halfway between the last good rate and the first bad one (or half the
+        // first step, when that one failed) narrows the knee.
         if (!step.ok && !options.quick) {
-          const middle = lastOk === null ? null : Math.round((lastOk + rate) / 2 / 500) * 500;
-          if (bisected || middle === null || middle <= lastOk || middle >= rate) break;
+          const floor = lastOk ?? 0;
+          const middle = Math.round((floor + rate) / 2 / 500) * 500;
+          if (bisected || middle <= floor || middle >= rate) break;
           bisected = true;
           queue.length = 0;
           queue.push(middle);
@@ -260,6 +262,7 @@ async function reconnectUnderLoad(server, gens, options, log, restart) {
   const loading = gens.all('load', { rate: options.reconnectRate / gens.list.length, startAt, durationMs: 3_600_000, warmupMs: 0, drainMs: 30_000, dmShare: options.dmShare, keepTracking: true }, 3_700_000);
   await sleep(startAt + options.reconnectLeadS * 1000 - nowMs());
   const killAt = nowMs();
+  const gensBefore = await gens.all('usage');
   const stopExit = await server.stop(options.restart === 'kill' ? 'SIGKILL' : 'SIGTERM');
   const downMs = nowMs() - killAt;
   const next = await restart();
@@ -274,6 +277,11 @@ async function reconnectUnderLoad(server, gens, options, log, restart) {
   }
   const caughtUp = sum(progress, (part) => part.caughtUp);
   const lastAt = Math.max(...progress.map((part) => part.lastCaughtUpAt ?? 0));
+  // Whose CPU the catch-up took: the new server's since it started, each generator's since the stop.
+  const [newServer, gensAfter] = await Promise.all([next.metrics(), gens.all('usage')]);
+  const sinceStopS = (nowMs() - killAt) / 1000;
+  const generatorCpuPct = gensAfter.map((after, i) => round(((after.cpu.user + after.cpu.system - gensBefore[i].cpu.user - gensBefore[i].cpu.system) / 1e4 / sinceStopS), 0));
+  const newServerCpuS = round((newServer.cpu.user + newServer.cpu.system) / 1e6, 1);
   const catchUpS = caughtUp >= clients ? round((lastAt - killAt) / 1000, 2) : null;
   const afterRestartS = caughtUp >= clients ? round((lastAt - killAt - upMs) / 1000, 2) : null;
   log(`reconnect: ${caughtUp}/${clients} clients back and caught up${catchUpS !== null ? ` ${catchUpS} s after the stop` : ` (timed out after ${options.reconnectTimeoutS} s)`}`);
@@ -298,6 +306,8 @@ async function reconnectUnderLoad(server, gens, options, log, restart) {
     caughtUp,
     catchUpS,
     catchUpAfterRestartS: afterRestartS,
+    newServerCpuS,
+    generatorCpuPct,
     sent: sum(parts, (part) => part.sent),
     acked: sum(parts, (part) => part.acked),
     // A message is lost if its sender never got an ack (after resends) or a member never got it.

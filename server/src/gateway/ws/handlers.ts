@@ -1,5 +1,6 @@
 import { CLOSE_CODES, LIMITS, PROTOCOL_VERSION, type ClientFrame } from '@switchboard/protocol';
 import { AppError } from '../../errors.js';
+import type { ConcurrencyGate } from '../concurrencyGate.js';
 import type { ImServer } from '../../im/index.js';
 import { publicUser } from '../../store/repositories/users.js';
 import type { Connection, FrameHandler } from './connection.js';
@@ -13,7 +14,11 @@ export type AgentFrameType = Extract<ClientFrame['type'], 'duty.set' | `visitor.
 export type ImFrameType = Exclude<ClientFrame['type'], AgentFrameType>;
 
 /** What each client frame does: a thin call into the IM server's commands. */
-export function createFrameHandler(im: ImServer, registry: ConnectionRegistry, agent: AgentGateway): FrameHandler {
+/**
+ * `storeReads` gates the reads a (re)connecting client causes (welcome, catch-up), so a storm of
+ * them queues in order instead of timing out in the database pool.
+ */
+export function createFrameHandler(im: ImServer, registry: ConnectionRegistry, agent: AgentGateway, storeReads: ConcurrencyGate): FrameHandler {
   const audience = registry.presenceAudience;
   const imHandlers: Handlers<ImFrameType> = {
     async hello(connection, frame) {
@@ -30,7 +35,7 @@ export function createFrameHandler(im: ImServer, registry: ConnectionRegistry, a
       const user = connection.auth.user;
       let conversations;
       try {
-        conversations = await im.conversations.list(user.id);
+        conversations = await storeReads.run(() => im.conversations.list(user.id));
       } catch (error) {
         // Not welcomed: back to before the hello, so the client can simply say hello again.
         connection.ready = false;
@@ -58,7 +63,7 @@ export function createFrameHandler(im: ImServer, registry: ConnectionRegistry, a
     async sync(connection, frame) {
       const limit = frame.limit ?? LIMITS.maxPageSize;
       for (const cursor of frame.cursors) {
-        const page = await im.conversations.since(connection.userId, cursor.conversationId, cursor.afterSeq, limit);
+        const page = await storeReads.run(() => im.conversations.since(connection.userId, cursor.conversationId, cursor.afterSeq, limit));
         if (!page) continue;
         connection.send({ type: 'sync.batch', ...(frame.ref ? { ref: frame.ref } : {}), conversationId: cursor.conversationId, messages: page.messages, hasMore: page.hasMore });
       }

@@ -10,10 +10,17 @@ import { RateLimiter } from '../rateLimiter.js';
 import { Connection, type ConnectionHooks } from './connection.js';
 import { serviceUnavailableGateway, type AgentGateway } from './agentHandlers.js';
 import { createFrameHandler } from './handlers.js';
+import { ConcurrencyGate } from '../concurrencyGate.js';
 import { ConnectionRegistry } from './registry.js';
 import { SharedUsers } from './sharedUsers.js';
 import { EdgeSocket, refuseUpgrade, SocketEdge } from '../wsLifecycle.js';
 
+/**
+ * Store reads of upgrades, hellos and syncs running at once; the rest wait in order. A welcome
+ * runs up to four queries in parallel: six of them keep most of the PostgreSQL pool's 10
+ * connections busy without a queue long enough to starve the message sender's commit.
+ */
+const STORE_READS_AT_ONCE = 6;
 /** Default interval between heartbeat pings (SWITCHBOARD_HEARTBEAT_MS). */
 const HEARTBEAT_MS = 30_000;
 /** Upgrades one address may attempt: a burst, then per second. */
@@ -55,9 +62,10 @@ export function attachWebSocketGateway(
   maxConnectionsPerIp = 200,
 ): WebSocketGateway {
   const registry = new ConnectionRegistry();
+  const storeReads = new ConcurrencyGate(STORE_READS_AT_ONCE);
   const users = new SharedUsers();
   const hooks: ConnectionHooks = {
-    handle: createFrameHandler(im, registry, agent),
+    handle: createFrameHandler(im, registry, agent, storeReads),
     onFault: (error) => log.error({ err: error }, 'frame handler failed'),
   };
   const edge = new SocketEdge(ImSocket, heartbeatMs, {
@@ -135,7 +143,7 @@ export function attachWebSocketGateway(
     if (origin !== undefined || (viaCookie && token)) {
       if (!origins.isAllowed(origin, request.headers.host)) return 'origin' as const;
     }
-    return im.auth.authenticate(token);
+    return storeReads.run(() => im.auth.authenticate(token));
   }
 
   return {
