@@ -64,6 +64,27 @@ const clientId = () => randomBytes(12).toString('base64url');
 // ---------------------------------------------------------------------------------------------
 // Agents: IM users with the agent role on /ws.
 
+
+/**
+ * A socket to the slot's server from the slot's source address; `done(ok)` settles the caller's
+ * promise once (open, refused or closed, whichever comes first). Refused upgrades are counted.
+ */
+function openSocket(urls, slot, options, resolve) {
+  const ws = new WebSocket(urls[slot % urls.length], { ...options, localAddress: sources[slot % sources.length], perMessageDeflate: false, handshakeTimeout: HANDSHAKE_TIMEOUT_MS });
+  let settled = false;
+  const done = (ok) => {
+    if (settled) return;
+    settled = true;
+    resolve(ok);
+  };
+  ws.on('unexpected-response', (_request, response) => {
+    count(counters.upgradeRefused, response.statusCode);
+    ws.terminate();
+  });
+  ws.on('error', () => {});
+  return { ws, done };
+}
+
 class Agent {
   constructor(user, slot) {
     this.userId = user.id;
@@ -78,25 +99,9 @@ class Agent {
 
   connect() {
     return new Promise((resolve) => {
-      const ws = new WebSocket(agentServers[this.slot % agentServers.length], {
-        headers: { authorization: `Bearer ${this.token}` },
-        localAddress: sources[this.slot % sources.length],
-        perMessageDeflate: false,
-        handshakeTimeout: HANDSHAKE_TIMEOUT_MS,
-      });
+      const { ws, done } = openSocket(agentServers, this.slot, { headers: { authorization: `Bearer ${this.token}` } }, resolve);
       this.ws = ws;
-      let settled = false;
-      const done = (ok) => {
-        if (settled) return;
-        settled = true;
-        resolve(ok);
-      };
       ws.on('open', () => ws.send(JSON.stringify({ type: 'hello', ref: 'hello', protocol: IM_PROTOCOL })));
-      ws.on('unexpected-response', (_request, response) => {
-        count(counters.upgradeRefused, response.statusCode);
-        ws.terminate();
-      });
-      ws.on('error', () => {});
       ws.on('close', () => {
         if (this.ready) counters.agentCloses += 1;
         this.ready = false;
@@ -195,28 +200,12 @@ class Visitor {
   open(openAt = 0) {
     this.openAt = openAt;
     return new Promise((resolve) => {
-      const ws = new WebSocket(visitorServers[this.slot % visitorServers.length], {
-        origin: site.origin,
-        localAddress: sources[this.slot % sources.length],
-        perMessageDeflate: false,
-        handshakeTimeout: HANDSHAKE_TIMEOUT_MS,
-      });
+      const { ws, done } = openSocket(visitorServers, this.slot, { origin: site.origin }, resolve);
       this.ws = ws;
-      let settled = false;
-      const done = (ok) => {
-        if (settled) return;
-        settled = true;
-        resolve(ok);
-      };
       ws.on('open', () => {
         this.upgradedAt = nowMs();
         ws.send(JSON.stringify({ type: 'v.hello', ref: 'hello', protocol: VISITOR_PROTOCOL, siteKey: site.siteKey, page: site.page }));
       });
-      ws.on('unexpected-response', (_request, response) => {
-        count(counters.upgradeRefused, response.statusCode);
-        ws.terminate();
-      });
-      ws.on('error', () => {});
       ws.on('close', () => {
         if (this.ready) counters.visitorCloses += 1;
         this.ready = false;
