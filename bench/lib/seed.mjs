@@ -25,6 +25,7 @@ export async function seed(storeOptions, spec, dist) {
   const { openStore } = await importServer('store/index.js', dist);
   const { sessionIdFor } = await importServer('im/auth.js', dist);
   const { hashPassword } = await importServer('im/passwords.js', dist);
+  const { newAgentRow } = await importServer('service/store/agents.js', dist);
   const store = await openStore(storeOptions);
   const passwordHash = await hashPassword(BENCH_PASSWORD);
   const now = Date.now();
@@ -102,28 +103,16 @@ export async function seed(storeOptions, spec, dist) {
     for (let i = 0; i < rows.length; i += CHUNK) await trx.insertInto('conversations').values(rows.slice(i, i + CHUNK)).execute();
     const members = conversations.flatMap((conversation) => conversation.members);
     for (let i = 0; i < members.length; i += CHUNK) await trx.insertInto('conversation_members').values(members.slice(i, i + CHUNK)).execute();
-    if (spec.service) fixture.site = await seedService(trx, spec.service, fixture, users, now);
+    if (spec.service) fixture.site = await seedService(trx, spec.service, fixture, users, now, newAgentRow);
   });
   await store.close();
   return fixture;
 }
 
 /** Customer-service rows: the agents' records (as their first duty.set would create them) and one widget site. */
-async function seedService(trx, service, fixture, users, now) {
+async function seedService(trx, service, fixture, users, now, newAgentRow) {
   const { first, count } = fixture.groups[service.agents];
-  const agents = users.slice(first, first + count).map((user) => ({
-    user_id: user.id,
-    display_name: user.display_name,
-    duty_status: 'off',
-    priority: 0,
-    max_chats: service.maxChats,
-    active_chats: 0,
-    last_assigned_at: 0,
-    duty_changed_at: now,
-    seen_at: now,
-    created_at: now,
-    updated_at: now,
-  }));
+  const agents = users.slice(first, first + count).map((user) => newAgentRow(user.id, user.display_name, now, service.maxChats));
   for (let i = 0; i < agents.length; i += CHUNK) await trx.insertInto('cs_agents').values(agents.slice(i, i + CHUNK)).execute();
   await trx
     .insertInto('cs_sites')

@@ -17,13 +17,6 @@ interface Pending {
 }
 
 const MAX_BATCH = 500;
-/**
- * Transactions in flight at once. More would overlap one batch's wait (a PostgreSQL round trip,
- * the SQLite WAL fsync) with the next one's work, but on PostgreSQL it was measured to break seq
- * order: a later batch can lock a shared conversation first and take the lower seqs, while
- * batches settle (ack, deliver) in the order they were formed (docs/performance.md, section 6).
- */
-const MAX_IN_FLIGHT = 1;
 /** Most sends of failed commits remembered for recovery (see recoverUncertain). */
 const MAX_UNCERTAIN = 10_000;
 
@@ -47,17 +40,14 @@ export interface SenderStats {
 type BatchResult = { outcomes: AppendOutcome[] } | { error: unknown };
 
 /**
- * Store then forward (patent step g). Sends queue up while transactions are in flight and are
+ * Store then forward (patent step g). Sends queue up while a transaction is in flight and are
  * committed together (group commit); each promise resolves only after its commit, and only then
  * is the message delivered to the members. A failed commit rejects every send in the batch with a
  * retryable error: the client resends with the same client id and the message is stored once.
  */
 export class MessageSender {
   private queue: Pending[] = [];
-  private scheduled = false;
-  private inFlight = 0;
-  /** Settles when the newest batch in flight has been settled; each batch settles after the one before. */
-  private settling: Promise<void> = Promise.resolve();
+  private flushing = false;
   private idle: (() => void)[] = [];
   /** Sends of batches whose commit failed: stored or not, nobody knows yet. */
   private readonly uncertain = new Map<string, AppendRequest>();
@@ -74,7 +64,10 @@ export class MessageSender {
   send(request: AppendRequest): Promise<SendResult> {
     return new Promise((resolve, reject) => {
       this.queue.push({ request, resolve, reject });
-      this.schedule();
+      if (!this.flushing) {
+        this.flushing = true;
+        setImmediate(() => void this.flush());
+      }
     });
   }
 
@@ -84,7 +77,7 @@ export class MessageSender {
 
   /** Resolves once every queued send has been committed or failed (for graceful shutdown). */
   drain(): Promise<void> {
-    if (this.inFlight === 0 && this.queue.length === 0) return Promise.resolve();
+    if (!this.flushing) return Promise.resolve();
     return new Promise((resolve) => this.idle.push(resolve));
   }
 
@@ -118,23 +111,24 @@ export class MessageSender {
   }
 
   /**
-   * No waiting for company: a batch is whatever arrived by the end of this event-loop turn, and
-   * grows by itself while transactions run (a fixed 2 ms window was measured to add latency
-   * without moving the knee; docs/performance.md).
+   * One transaction at a time. No waiting for company: a batch is whatever arrived by the end of
+   * this event-loop turn, and grows by itself while a transaction runs (a fixed 2 ms window was
+   * measured to add latency without moving the knee). A second transaction in flight was tried
+   * and broke seq order on PostgreSQL: a later batch can lock a shared conversation first
+   * (docs/performance.md, section 6).
    */
-  private schedule(): void {
-    if (this.scheduled || this.queue.length === 0 || this.inFlight >= MAX_IN_FLIGHT) return;
-    this.scheduled = true;
-    setImmediate(() => {
-      this.scheduled = false;
-      while (this.queue.length > 0 && this.inFlight < MAX_IN_FLIGHT) this.start(this.queue.splice(0, MAX_BATCH));
-    });
-  }
-
-  private start(batch: Pending[]): void {
-    this.inFlight += 1;
-    const stored = this.store(batch);
-    this.settling = this.settleAfter(this.settling, batch, stored).finally(() => this.finished());
+  private async flush(): Promise<void> {
+    while (this.queue.length > 0) {
+      const batch = this.queue.splice(0, MAX_BATCH);
+      const result = await this.store(batch);
+      try {
+        await this.settleBatch(batch, result);
+      } catch (error) {
+        this.onError(error);
+      }
+    }
+    this.flushing = false;
+    for (const resolve of this.idle.splice(0)) resolve();
   }
 
   /** The batch's transaction, timed; never rejects. */
@@ -147,22 +141,6 @@ export class MessageSender {
     } finally {
       this.counters.commitMs += performance.now() - started;
     }
-  }
-
-  private async settleAfter(previous: Promise<void>, batch: readonly Pending[], stored: Promise<BatchResult>): Promise<void> {
-    const result = await stored;
-    await previous;
-    try {
-      await this.settleBatch(batch, result);
-    } catch (error) {
-      this.onError(error);
-    }
-  }
-
-  private finished(): void {
-    this.inFlight -= 1;
-    this.schedule();
-    if (this.inFlight === 0 && this.queue.length === 0) for (const resolve of this.idle.splice(0)) resolve();
   }
 
   private async settleBatch(batch: readonly Pending[], result: BatchResult): Promise<void> {

@@ -18,6 +18,23 @@ export interface AgentRecord {
 
 export const AGENT_DEFAULTS = { priority: 0, maxChats: 5 } as const;
 
+/** A new agent's record: off duty, the default priority and capacity unless given. */
+export function newAgentRow(userId: string, displayName: string, now: number, maxChats: number = AGENT_DEFAULTS.maxChats) {
+  return {
+    user_id: userId,
+    display_name: displayName,
+    duty_status: 'off' as const,
+    priority: AGENT_DEFAULTS.priority,
+    max_chats: maxChats,
+    active_chats: 0,
+    last_assigned_at: 0,
+    duty_changed_at: now,
+    seen_at: now,
+    created_at: now,
+    updated_at: now,
+  };
+}
+
 export interface AgentRepository {
   /** Creates the agent's row with defaults if missing and keeps the display name current. */
   ensure(userId: string, displayName: string, now: number): Promise<AgentRecord>;
@@ -61,19 +78,7 @@ export function createAgentRepository(db: ServiceDb, writes: WriteTransactions):
       await writes.run(async (trx) => {
         await trx
           .insertInto('cs_agents')
-          .values({
-            user_id: userId,
-            display_name: displayName,
-            duty_status: 'off',
-            priority: AGENT_DEFAULTS.priority,
-            max_chats: AGENT_DEFAULTS.maxChats,
-            active_chats: 0,
-            last_assigned_at: 0,
-            duty_changed_at: now,
-            seen_at: now,
-            created_at: now,
-            updated_at: now,
-          })
+          .values(newAgentRow(userId, displayName, now))
           .onConflict((oc) => oc.column('user_id').doNothing())
           .execute();
         await trx.updateTable('cs_agents').set({ display_name: displayName }).where('user_id', '=', userId).where('display_name', '!=', displayName).execute();

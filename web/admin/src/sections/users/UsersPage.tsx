@@ -30,6 +30,27 @@ type OpenDialog =
 type StatusFilter = 'all' | 'active' | 'disabled';
 type RoleFilter = 'all' | Role;
 
+interface RowActionProps {
+  icon: Parameters<typeof Icon>[0]['name'];
+  label: string;
+  describedBy: string;
+  testId: string;
+  onClick: () => void;
+  danger?: boolean;
+  disabled?: boolean;
+  title?: string | undefined;
+}
+
+/** One of a user row's action buttons, described by the row's name. */
+function RowAction({ icon, label, describedBy, testId, onClick, danger = false, disabled, title }: RowActionProps) {
+  return (
+    <button type="button" className={`btn btn-ghost btn-small ${danger ? 'btn-ghost-danger' : ''}`} onClick={onClick} disabled={disabled} title={title} aria-describedby={describedBy} data-testid={testId}>
+      <Icon name={icon} size={15} />
+      {label}
+    </button>
+  );
+}
+
 function byUsername(a: User, b: User): number {
   return a.username.localeCompare(b.username);
 }
@@ -227,38 +248,18 @@ export default function UsersPage(_props: SectionProps) {
                     </td>
                     <td className="actions-cell">
                       <div className="row-actions">
-                        <button
-                          type="button"
-                          className="btn btn-ghost btn-small"
-                          onClick={() => setDialog({ kind: 'edit', user })}
-                          aria-describedby={nameId}
-                          data-testid="edit-user"
-                        >
-                          <Icon name="edit" size={15} />
-                          {t('users.action.edit')}
-                        </button>
-                        <button
-                          type="button"
-                          className="btn btn-ghost btn-small"
-                          onClick={() => setDialog({ kind: 'password', user })}
-                          aria-describedby={nameId}
-                          data-testid="reset-password"
-                        >
-                          <Icon name="key" size={15} />
-                          {t('users.action.resetPassword')}
-                        </button>
-                        <button
-                          type="button"
-                          className={`btn btn-ghost btn-small ${user.disabled ? '' : 'btn-ghost-danger'}`}
-                          onClick={() => setDialog({ kind: 'toggle', user })}
+                        <RowAction icon="edit" label={t('users.action.edit')} describedBy={nameId} testId="edit-user" onClick={() => setDialog({ kind: 'edit', user })} />
+                        <RowAction icon="key" label={t('users.action.resetPassword')} describedBy={nameId} testId="reset-password" onClick={() => setDialog({ kind: 'password', user })} />
+                        <RowAction
+                          icon={user.disabled ? 'check' : 'ban'}
+                          label={user.disabled ? t('users.action.enable') : t('users.action.disable')}
+                          danger={!user.disabled}
                           disabled={isSelf && !user.disabled}
                           title={isSelf && !user.disabled ? t('users.hint.cannotDisableSelf') : undefined}
-                          aria-describedby={nameId}
-                          data-testid="toggle-disabled"
-                        >
-                          <Icon name={user.disabled ? 'check' : 'ban'} size={15} />
-                          {user.disabled ? t('users.action.enable') : t('users.action.disable')}
-                        </button>
+                          describedBy={nameId}
+                          testId="toggle-disabled"
+                          onClick={() => setDialog({ kind: 'toggle', user })}
+                        />
                       </div>
                     </td>
                   </tr>
