@@ -62,32 +62,26 @@ export interface VisitorRepository {
 export function createVisitorRepository(db: ServiceDb, writes: WriteTransactions): VisitorRepository {
   return {
     async create(visitor, now) {
-      await writes.run((trx) =>
-        trx
-          .insertInto('cs_visitors')
-          .values({
-            id: visitor.id,
-            site_id: visitor.siteId,
-            token_hash: visitor.tokenHash,
-            name: null,
-            email: null,
-            fields: '{}',
-            page_url: visitor.page?.url ?? null,
-            page_title: visitor.page?.title ?? null,
-            referrer: visitor.page?.referrer ?? null,
-            user_agent: visitor.userAgent?.slice(0, 512) ?? null,
-            language: visitor.language ?? null,
-            online: 1,
-            leave_due_at: null,
-            last_seen_at: now,
-            last_agent_id: null,
-            created_at: now,
-          })
-          .execute(),
-      );
-      const created = await this.find(visitor.id);
-      if (!created) throw new Error('visitor row vanished');
-      return created;
+      const row: Selectable<CsVisitorsTable> = {
+        id: visitor.id,
+        site_id: visitor.siteId,
+        token_hash: visitor.tokenHash,
+        name: null,
+        email: null,
+        fields: '{}',
+        page_url: visitor.page?.url ?? null,
+        page_title: visitor.page?.title ?? null,
+        referrer: visitor.page?.referrer ?? null,
+        user_agent: visitor.userAgent?.slice(0, 512) ?? null,
+        language: visitor.language ?? null,
+        online: 1,
+        leave_due_at: null,
+        last_seen_at: now,
+        last_agent_id: null,
+        created_at: now,
+      };
+      await writes.run((trx) => trx.insertInto('cs_visitors').values(row).execute());
+      return toVisitor(row);
     },
     async findByTokenHash(tokenHash) {
       const row = await db.selectFrom('cs_visitors').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
@@ -113,28 +107,34 @@ export function createVisitorRepository(db: ServiceDb, writes: WriteTransactions
       if (Object.keys(set).length === 0) return;
       await writes.run((trx) => trx.updateTable('cs_visitors').set(set).where('id', '=', id).execute());
     },
-    async present(id, now) {
-      const back = await db
-        .updateTable('cs_visitors')
-        .set({ online: 1, leave_due_at: null, last_seen_at: now })
-        .where('id', '=', id)
-        .where('online', '=', 0)
-        .executeTakeFirst();
-      if (affected(back) > 0) return true;
-      await db.updateTable('cs_visitors').set({ leave_due_at: null, last_seen_at: now }).where('id', '=', id).execute();
-      return false;
+    // Through the write transactions (not autocommit): on SQLite they share a commit whose fsync
+    // runs off the event loop, and the node's presence report touches thousands of rows at once.
+    present(id, now) {
+      return writes.run(async (trx) => {
+        const back = await trx
+          .updateTable('cs_visitors')
+          .set({ online: 1, leave_due_at: null, last_seen_at: now })
+          .where('id', '=', id)
+          .where('online', '=', 0)
+          .executeTakeFirst();
+        if (affected(back) > 0) return true;
+        await trx.updateTable('cs_visitors').set({ leave_due_at: null, last_seen_at: now }).where('id', '=', id).execute();
+        return false;
+      });
     },
     async presentMany(ids, now) {
       if (ids.length === 0) return [];
-      const back = await db
-        .updateTable('cs_visitors')
-        .set({ online: 1, leave_due_at: null, last_seen_at: now })
-        .where('id', 'in', [...ids])
-        .where('online', '=', 0)
-        .returning('id')
-        .execute();
-      await db.updateTable('cs_visitors').set({ leave_due_at: null, last_seen_at: now }).where('id', 'in', [...ids]).execute();
-      return back.map((row) => row.id);
+      return writes.run(async (trx) => {
+        const back = await trx
+          .updateTable('cs_visitors')
+          .set({ online: 1, leave_due_at: null, last_seen_at: now })
+          .where('id', 'in', [...ids])
+          .where('online', '=', 0)
+          .returning('id')
+          .execute();
+        await trx.updateTable('cs_visitors').set({ leave_due_at: null, last_seen_at: now }).where('id', 'in', [...ids]).execute();
+        return back.map((row) => row.id);
+      });
     },
     async leaving(id, dueAt) {
       await writes.run((trx) =>
