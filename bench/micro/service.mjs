@@ -3,12 +3,12 @@
 // hello, starts a chat with a first message and is routed, as the widget's v.hello and v.start
 // do. Phases:
 //   burst      --chats visitors start at once (what the bench's burst phase measures over sockets)
-//   lifecycle  --chats visitors one after another with the rest of a chat: the agent replies,
-//              the visitor answers, the agent closes
+//   lifecycle  --chats visitors, --concurrency at a time, with the rest of a chat: the agent
+//              replies, the visitor answers, the agent closes
 // Reported per chat: wall time, CPU and the SQL statements the CS system ran (robust against a
 // busy machine, unlike times). --dists a,b compares compiled builds, interleaved round by round;
 // the median of --rounds is reported.
-//   node bench/micro/service.mjs [--agents 200] [--seats 10] [--chats 2000] [--rounds 3] [--dists a,b]
+//   node bench/micro/service.mjs [--agents 200] [--seats 10] [--chats 2000] [--concurrency 20] [--rounds 3] [--dists a,b]
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
@@ -24,6 +24,7 @@ const { values } = parseArgs({
     seats: { type: 'string', default: '10' },
     chats: { type: 'string', default: '2000' },
     rounds: { type: 'string', default: '3' },
+    concurrency: { type: 'string', default: '20' },
     dists: { type: 'string', default: new URL('../../server/dist', import.meta.url).pathname },
   },
 });
@@ -76,6 +77,16 @@ async function visitorChat(service) {
   return { visitorId: hello.visitorId, chatId: started.chat.id };
 }
 
+/** A whole chat: the visitor's start, the agent's reply, the visitor's answer, the agent closes. */
+async function lifecycle(variant) {
+  const { visitorId, chatId } = await visitorChat(variant.service);
+  const chat = await variant.service.repos.chats.find(chatId);
+  const agent = variant.agents.find((candidate) => candidate.id === chat.assigneeId);
+  await variant.service.relay.fromAgent(agent.id, agent.username, chatId, randomUUID(), 'Happy to help!', false);
+  await variant.service.relay.fromVisitor(visitorId, randomUUID(), 'Thanks!');
+  await variant.service.closing.byAgent(agent.id, agent.username, chatId);
+}
+
 async function closeAll(variant, chatIds) {
   for (const chatId of chatIds) {
     const chat = await variant.service.repos.chats.find(chatId);
@@ -102,14 +113,14 @@ try {
       const burst = await measure(variant, 'burst', async () => (await Promise.all(Array.from({ length: chatCount }, () => visitorChat(variant.service)))).map((chat) => chat.chatId));
       await closeAll(variant, burst);
       await measure(variant, 'lifecycle', async () => {
-        for (let i = 0; i < chatCount; i += 1) {
-          const { visitorId, chatId } = await visitorChat(variant.service);
-          const chat = await variant.service.repos.chats.find(chatId);
-          const agent = variant.agents.find((candidate) => candidate.id === chat.assigneeId);
-          await variant.service.relay.fromAgent(agent.id, agent.username, chatId, randomUUID(), 'Happy to help!', false);
-          await variant.service.relay.fromVisitor(visitorId, randomUUID(), 'Thanks!');
-          await variant.service.closing.byAgent(agent.id, agent.username, chatId);
-        }
+        let next = 0;
+        const worker = async () => {
+          while (next < chatCount) {
+            next += 1;
+            await lifecycle(variant);
+          }
+        };
+        await Promise.all(Array.from({ length: Number(values.concurrency) }, worker));
         return [];
       });
     }

@@ -1,7 +1,7 @@
 import type { ChatEvent } from '@switchboard/protocol';
 import { errors } from '../errors.js';
 import type { ServiceRepositories } from './store/index.js';
-import type { ClosedBy } from './store/chats.js';
+import type { ChatRecord, ClosedBy } from './store/chats.js';
 import { chatEvent, type SystemLines } from './announce.js';
 import type { Notifier } from './notify.js';
 import type { ChatQueue } from './queue.js';
@@ -21,7 +21,7 @@ export class ChatClosing {
   async byVisitor(visitorId: string): Promise<void> {
     const chat = await this.repos.chats.openForVisitor(visitorId);
     if (!chat) throw errors.notFound('Chat');
-    await this.close(chat.id, 'visitor', chatEvent('chat_closed_by_visitor'));
+    await this.close(chat.id, 'visitor', chatEvent('chat_closed_by_visitor'), chat);
   }
 
   /**
@@ -37,7 +37,7 @@ export class ChatClosing {
       if (fresh) await this.lines.post(fresh, chatEvent('agent_left', { agent: agentName }), false);
       return;
     }
-    await this.close(chatId, 'agent', chatEvent('chat_closed_by_agent', { agent: agentName }));
+    await this.close(chatId, 'agent', chatEvent('chat_closed_by_agent', { agent: agentName }), chat);
   }
 
   /** Sweeper: chats whose visitor has been gone for `abandonMs` end, so the agent's seat is free again. */
@@ -48,9 +48,12 @@ export class ChatClosing {
     }
   }
 
-  /** Closes the chat and tells everyone (`line`: the system line saying so); false when it was already closed. */
-  async close(chatId: string, by: ClosedBy, line: ChatEvent): Promise<boolean> {
-    const before = await this.repos.chats.close(chatId, by, this.now());
+  /**
+   * Closes the chat and tells everyone (`line`: the system line saying so); false when it was
+   * already closed. `known`: the caller's fresh read of the chat.
+   */
+  async close(chatId: string, by: ClosedBy, line: ChatEvent, known?: ChatRecord): Promise<boolean> {
+    const before = await this.repos.chats.close(chatId, by, this.now(), known);
     if (!before) return false;
     const [closed] = await this.notify.chats([chatId]);
     if (closed) await this.lines.post(closed.chat, line, true, closed.agentIds);

@@ -63,6 +63,7 @@ export class ChatQueue {
    */
   private async drainOnce(): Promise<void> {
     let changed = false;
+    let emptied = false;
     let refusedPasses = 0;
     for (let pass = 0; pass < MAX_PASSES && refusedPasses < MAX_REFUSED_PASSES; pass += 1) {
       const queued = await this.repos.chats.queued(DRAIN_BATCH);
@@ -77,8 +78,12 @@ export class ChatQueue {
       }
       const refused = assigned.length < plan.proposals.length;
       refusedPasses = assigned.length === 0 ? refusedPasses + 1 : 0;
-      if (!refused && queued.length < DRAIN_BATCH) break;
+      if (!refused && queued.length < DRAIN_BATCH) {
+        emptied = assigned.length === queued.length;
+        break;
+      }
     }
-    if (changed) await this.notify.queuePositions();
+    // The places of those still waiting moved up; when this drain took every queued chat, nobody waits.
+    if (changed && !emptied) await this.notify.queuePositions();
   }
 }

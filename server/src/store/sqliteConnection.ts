@@ -18,6 +18,12 @@ export interface SqliteConnection {
    */
   writeDurably<T>(work: (handle: SqliteDatabase.Database) => T): Promise<T>;
   /**
+   * Runs `work`, a Kysely transaction on the connection its caller already holds (inside
+   * `db.connection()`), with `synchronous=NORMAL`, and counts its commit for `durable()`, which the
+   * caller must await before anyone hears of what it wrote.
+   */
+  relaxed<T>(work: () => Promise<T>): Promise<T>;
+  /**
    * Resolves once everything committed so far is on disk. Reads that hand out messages wait for
    * it, so no client sees a message that a power cut could still take back (and whose seq would
    * then be given to another).
@@ -49,6 +55,15 @@ export function createSqliteConnection(handle: SqliteDatabase.Database, db: Kyse
       });
       await walSync.durable(commit);
       return result;
+    },
+    async relaxed(work) {
+      relaxed.run();
+      try {
+        return await work();
+      } finally {
+        walSync.committed();
+        full.run();
+      }
     },
     durable: () => walSync.durable(),
     async close() {

@@ -63,8 +63,11 @@ export interface ChatRepository {
   requeue(chatId: string, fromId: string, now: number, departmentId?: string | null): Promise<boolean>;
   /** queued → queued in another department. */
   moveQueued(chatId: string, departmentId: string | null): Promise<boolean>;
-  /** Closes the chat (releasing its assignee's capacity); the record before closing, or undefined if already closed. */
-  close(chatId: string, closedBy: ClosedBy, now: number): Promise<ChatRecord | undefined>;
+  /**
+   * Closes the chat (releasing its assignee's capacity); the record before closing, or undefined if
+   * already closed. `known`: the caller's fresh read of the chat, tried before reading it again.
+   */
+  close(chatId: string, closedBy: ClosedBy, now: number, known?: ChatRecord): Promise<ChatRecord | undefined>;
   /** Moves a passed reply deadline (null: drops it). */
   postponeReply(chatId: string, now: number, replyDueAt: number | null): Promise<boolean>;
   /** Assigned chats whose reply deadline passed. */
@@ -278,9 +281,9 @@ export function createChatRepository(db: ServiceDb, writes: WriteTransactions): 
       const result = await db.updateTable('cs_chats').set({ department_id: departmentId }).where('id', '=', chatId).where('status', '=', 'queued').executeTakeFirst();
       return affected(result) > 0;
     },
-    async close(chatId, closedBy, now) {
+    async close(chatId, closedBy, now, known) {
       for (let round = 0; round < 5; round += 1) {
-        const chat = await this.find(chatId);
+        const chat = round === 0 && known ? known : await this.find(chatId);
         if (!chat || chat.status === 'closed') return undefined;
         const done = await attempt(async (trx) => {
           let query = trx

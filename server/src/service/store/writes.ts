@@ -84,7 +84,7 @@ class GroupCommit implements WriteTransactions {
         return units.length === 1 ? [{ ok: false as const, error: error.cause }] : this.execute(units, true);
       });
       // The WAL is appended in order: this fsync covers the commit just made.
-      await this.sqlite.writeDurably(() => undefined);
+      await this.sqlite.durable();
       units.forEach((unit, i) => {
         const outcome = outcomes[i] as Outcome;
         if (outcome.ok) unit.resolve(outcome.value);
@@ -100,18 +100,15 @@ class GroupCommit implements WriteTransactions {
   }
 
   private execute(units: readonly Unit[], savepoints: boolean): Promise<Outcome[]> {
-    return this.db.connection().execute(async (connection) => {
-      await sql`pragma synchronous = NORMAL`.execute(connection);
-      try {
-        return await connection.transaction().execute(async (trx) => {
+    return this.db.connection().execute((connection) =>
+      this.sqlite.relaxed(() =>
+        connection.transaction().execute(async (trx) => {
           const done: Outcome[] = [];
           for (const unit of units) done.push(savepoints ? await inSavepoint(trx, unit.work) : { ok: true, value: await unit.work(trx).catch(unitFailed) });
           return done;
-        });
-      } finally {
-        await sql`pragma synchronous = FULL`.execute(connection);
-      }
-    });
+        }),
+      ),
+    );
   }
 }
 
