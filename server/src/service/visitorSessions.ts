@@ -79,7 +79,9 @@ export class VisitorSessions {
     let token = request.token;
     let visitor = token ? await this.repos.visitors.findByTokenHash(visitorTokenHash(token)) : undefined;
     if (visitor && visitor.siteId !== site.id) visitor = undefined;
+    let chat: ChatRecord | undefined;
     if (!visitor || !token) {
+      // A new visitor: no chat yet.
       token = newVisitorToken();
       visitor = await this.repos.visitors.create(
         { id: randomUUID(), siteId: site.id, tokenHash: visitorTokenHash(token), page: request.page, userAgent: request.userAgent, language: request.language ?? null },
@@ -88,9 +90,9 @@ export class VisitorSessions {
     } else {
       await this.repos.visitors.update(visitor.id, { page: request.page, userAgent: request.userAgent, ...(request.language ? { language: request.language } : {}) });
       await this.present(visitor.id);
+      chat = await this.repos.chats.openForVisitor(visitor.id);
+      if (chat) await this.notify.chat(chat); // the page (and maybe "online") changed
     }
-    const chat = await this.repos.chats.openForVisitor(visitor.id);
-    if (chat) await this.notify.chat(chat); // the page (and maybe "online") changed
     const messages = chat ? (await this.repos.messages.before(chat.id, undefined, WELCOME_HISTORY, true)).messages.map(visitorMessage) : [];
     return {
       visitorId: visitor.id,
