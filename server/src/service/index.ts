@@ -88,7 +88,9 @@ export function createServiceSystem(store: Store, bus: Bus, options: ServiceOpti
       () => transfers.sweepReplyTimeouts(),
       () => duty.sweepLapsed(),
       () => closing.sweepAbandoned(options.chatAbandonMs),
-      () => queue.drain(),
+      async () => {
+        await queue.drain();
+      },
     ],
     options.sweepMs,
     options.onError,

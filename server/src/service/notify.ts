@@ -40,8 +40,8 @@ export class Notifier {
     return changed?.chat;
   }
 
-  /** chat() for several chats at once (a few reads for all); the fresh records with the agents in each. */
-  async chats(chatIds: readonly string[], alsoAgentIds: readonly string[] = []): Promise<{ chat: ChatRecord; agentIds: string[] }[]> {
+  /** chat() for several chats at once (a few reads for all); the fresh records with the agents in each and the visitor's view. */
+  async chats(chatIds: readonly string[], alsoAgentIds: readonly string[] = []): Promise<{ chat: ChatRecord; agentIds: string[]; view: VisitorChatView }[]> {
     const found = new Map((await this.repos.chats.findMany(chatIds)).map((chat) => [chat.id, chat]));
     const chats = chatIds.flatMap((id) => found.get(id) ?? []);
     if (chats.length === 0) return [];
@@ -50,8 +50,9 @@ export class Notifier {
     return chats.map((chat, i) => {
       const summary = summaryOf.get(chat.id);
       if (summary) this.toAgents({ kind: 'chat', agentIds: [...new Set([...summary.agentIds, ...alsoAgentIds])], chat: summary });
-      this.toVisitor(chat.visitorId, { type: 'v.chat', chat: views[i] as VisitorChatView });
-      return { chat, agentIds: summary?.agentIds ?? [] };
+      const view = views[i] as VisitorChatView;
+      this.toVisitor(chat.visitorId, { type: 'v.chat', chat: view });
+      return { chat, agentIds: summary?.agentIds ?? [], view };
     });
   }
 

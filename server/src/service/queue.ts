@@ -1,3 +1,4 @@
+import type { VisitorChatView } from '@switchboard/protocol';
 import type { ServiceRepositories } from './store/index.js';
 import type { ChatRecord } from './store/chats.js';
 import { chatEvent, type SystemLines } from './announce.js';
@@ -17,9 +18,12 @@ const MAX_REFUSED_PASSES = 3;
  * time and coalesce; drains on different nodes are safe because every assignment is a conditional
  * update in the database.
  */
+/** What a drain did: the visitor's view of each chat it assigned, by chat id. */
+export type DrainResult = ReadonlyMap<string, VisitorChatView>;
+
 export class ChatQueue {
-  private current: Promise<void> = Promise.resolve();
-  private pending: Promise<void> | undefined;
+  private current: Promise<DrainResult> = Promise.resolve(new Map());
+  private pending: Promise<DrainResult> | undefined;
 
   constructor(
     private readonly repos: ServiceRepositories,
@@ -29,15 +33,18 @@ export class ChatQueue {
     private readonly onError: (error: unknown) => void,
   ) {}
 
-  /** Resolves after a drain that started after this call has finished. */
-  drain(): Promise<void> {
+  /** Resolves after a drain that started after this call has finished, with what that drain assigned. */
+  drain(): Promise<DrainResult> {
     if (this.pending) return this.pending;
     const run = this.current
       .then(() => {
         this.pending = undefined;
         return this.drainOnce();
       })
-      .catch((error: unknown) => this.onError(error));
+      .catch((error: unknown): DrainResult => {
+        this.onError(error);
+        return new Map();
+      });
     this.pending = run;
     this.current = run;
     return run;
@@ -49,11 +56,12 @@ export class ChatQueue {
     await this.announce([{ chatId: chat.id, agentName: agent?.displayName }]);
   }
 
-  /** The new summaries to the agents and views to the visitors, then each chat's "joined" line. */
-  private async announce(assigned: readonly { chatId: string; agentName: string | undefined }[]): Promise<void> {
+  /** The new summaries to the agents and views to the visitors, then each chat's "joined" line; the views sent. */
+  private async announce(assigned: readonly { chatId: string; agentName: string | undefined }[]): Promise<VisitorChatView[]> {
     const nameOf = new Map(assigned.map(({ chatId, agentName }) => [chatId, agentName]));
     const fresh = await this.notify.chats(assigned.map(({ chatId }) => chatId));
     await Promise.all(fresh.map(({ chat, agentIds }) => this.lines.post(chat, chatEvent('agent_joined', { agent: nameOf.get(chat.id) }), true, agentIds)));
+    return fresh.map(({ view }) => view);
   }
 
   /**
@@ -61,7 +69,8 @@ export class ChatQueue {
    * SQLite they share one commit), then the announcements. Proposals the database refused (another
    * node was faster) are routed again in the next pass with a fresh view of the agents.
    */
-  private async drainOnce(): Promise<void> {
+  private async drainOnce(): Promise<DrainResult> {
+    const views = new Map<string, VisitorChatView>();
     let changed = false;
     let emptied = false;
     let refusedPasses = 0;
@@ -74,7 +83,7 @@ export class ChatQueue {
       const assigned = plan.proposals.filter((_, i) => made[i]);
       if (assigned.length > 0) {
         changed = true;
-        await this.announce(assigned.map(({ chat, agent }) => ({ chatId: chat.id, agentName: agent.displayName })));
+        for (const view of await this.announce(assigned.map(({ chat, agent }) => ({ chatId: chat.id, agentName: agent.displayName })))) views.set(view.id, view);
       }
       const refused = assigned.length < plan.proposals.length;
       refusedPasses = assigned.length === 0 ? refusedPasses + 1 : 0;
@@ -85,5 +94,6 @@ export class ChatQueue {
     }
     // The places of those still waiting moved up; when this drain took every queued chat, nobody waits.
     if (changed && !emptied) await this.notify.queuePositions();
+    return views;
   }
 }

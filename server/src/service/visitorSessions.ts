@@ -159,7 +159,8 @@ export class VisitorSessions {
 
   /** After start (and its first message) are stored: route it, longest waiter first. */
   async route(chatId: string): Promise<VisitorChatView | undefined> {
-    await this.queue.drain();
+    const assigned = (await this.queue.drain()).get(chatId);
+    if (assigned) return assigned;
     const chat = await this.repos.chats.find(chatId);
     return chat && this.views.visitorView(chat);
   }
