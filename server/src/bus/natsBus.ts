@@ -24,16 +24,7 @@ export async function createNatsBus(options: NetworkBusOptions): Promise<Bus> {
     pingInterval: 10_000,
     maxPingOut: 3,
   });
-  for (const address of relay.addresses) {
-    connection.subscribe(address, {
-      callback: (error, message) => {
-        if (error) options.onConnectionError(error);
-        else relay.receive(message.subject, message.string());
-      },
-    });
-  }
-
-  // The client buffers publishes without bound while it reconnects: we drop them ourselves instead.
+  // The client keeps what is published while it is disconnected (until its next redial): we drop it at once instead.
   let connected = true;
   void (async () => {
     for await (const status of connection.status()) {
@@ -52,11 +43,21 @@ export async function createNatsBus(options: NetworkBusOptions): Promise<Bus> {
       }
     }
   })();
-
   void connection.closed().then((error) => {
     connected = false;
     if (error) options.onConnectionError(error);
   });
+
+  for (const address of relay.addresses) {
+    connection.subscribe(address, {
+      callback: (error, message) => {
+        if (error) options.onConnectionError(error);
+        else relay.receive(message.subject, message.string());
+      },
+    });
+  }
+  // The subscriptions are live once the server has answered a round trip after them.
+  await connection.flush();
 
   return relay.busOver({
     send(subject, payload) {
