@@ -1,6 +1,7 @@
 import type { Bus } from './bus.js';
 import { ClusterRelay, type NetworkBusOptions } from './clusterRelay.js';
 import type { BusChannel } from './events.js';
+import { natsServerFromUrl } from './natsServer.js';
 
 /**
  * The cluster bus on NATS core pub/sub (see ClusterRelay for what crosses nodes), at-most-once
@@ -13,7 +14,7 @@ export async function createNatsBus(options: NetworkBusOptions): Promise<Bus> {
   const relay = new ClusterRelay(options, (channel: BusChannel) => `${options.prefix}.bus.${channel}`);
 
   const connection = await connect({
-    servers: options.url,
+    ...natsServerFromUrl(options.url),
     name: options.nodeId,
     // The default gives up after 10 attempts and closes for good; a node must wait for NATS forever.
     maxReconnectAttempts: -1,
