@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { cleanup, machine } from './lib/harness.mjs';
+import { BUS_URLS, cleanup, machine } from './lib/harness.mjs';
 import { nowMs, round } from './lib/stats.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -71,8 +71,10 @@ const USAGE = `npm run bench -- [options]
   --store sqlite|postgres store of the server (default sqlite; postgres uses
                           ${process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'} with a fresh schema, dropped after)
   --scenarios a,b         any of ${ALL_SCENARIOS.join(', ')} (default all)
-  --cluster N             N server nodes on PostgreSQL behind a Redis bus (${process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379'});
-                          implies --store postgres; cluster_speedup compares with --baseline
+  --cluster N             N server nodes on PostgreSQL behind a bus; implies --store postgres;
+                          cluster_speedup compares with --baseline
+  --bus redis|nats        the cluster's bus: redis (default, ${BUS_URLS.redis})
+                          or nats (${BUS_URLS.nats})
   --baseline FILE         single-node results to compare a cluster run with (default: the newest
                           bench/results/*-postgres.json of the same size, quick or full)
   --generators N          load-generator processes (default 2, at least 2)
@@ -103,6 +105,7 @@ function parseOptions(argv) {
       store: { type: 'string' },
       scenarios: { type: 'string' },
       cluster: { type: 'string', default: '1' },
+      bus: { type: 'string', default: 'redis' },
       baseline: { type: 'string' },
       'reconnect-clients': { type: 'string' },
       generators: { type: 'string' },
@@ -139,6 +142,7 @@ function parseOptions(argv) {
     quick: values.quick,
     store: values.store ?? (int(values.cluster, 1) > 1 ? 'postgres' : 'sqlite'),
     cluster: int(values.cluster, 1),
+    bus: values.bus,
     generators: int(values.generators, base.generators, 2),
     users: int(values.users, base.users, 2),
     steps: values.steps ? values.steps.split(',').map((step) => int(step.trim(), 0)) : base.steps,
@@ -161,9 +165,11 @@ function parseOptions(argv) {
   if (!['term', 'kill'].includes(options.restart)) fail(`--restart must be term or kill, not "${options.restart}"`);
   if (!['sqlite', 'postgres'].includes(options.store)) fail(`--store must be sqlite or postgres, not "${options.store}"`);
   for (const name of options.scenarios) if (!ALL_SCENARIOS.includes(name)) fail(`unknown scenario "${name}" (known: ${ALL_SCENARIOS.join(', ')})`);
+  if (!Object.hasOwn(BUS_URLS, options.bus)) fail(`--bus must be ${Object.keys(BUS_URLS).join(' or ')}, not "${options.bus}"`);
   if (options.cluster > 1 && options.store !== 'postgres') fail('--cluster needs --store postgres: the nodes share one database (SQLite is one node\'s file)');
   if (options.stepSeconds <= options.warmupSeconds) fail('--step-seconds must be longer than the warm-up');
-  options.mode = `${options.store}${options.cluster > 1 ? `-cluster${options.cluster}` : ''}${options.quick ? '-quick' : ''}`;
+  const cluster = options.cluster > 1 ? `-cluster${options.cluster}${options.bus === 'redis' ? '' : `-${options.bus}`}` : '';
+  options.mode = `${options.store}${cluster}${options.quick ? '-quick' : ''}`;
   return options;
 }
 

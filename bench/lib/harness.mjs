@@ -14,7 +14,11 @@ const children = new Set();
 const cleanups = [];
 
 export const PG_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-export const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+/** The bus servers a cluster can run on (`--bus`). */
+export const BUS_URLS = {
+  redis: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379',
+  nats: process.env.BENCH_NATS_URL ?? 'nats://127.0.0.1:4222',
+};
 
 /** A fresh, empty store for one scenario: a temporary SQLite folder or a new PostgreSQL schema. */
 export async function createStore(kind, label) {
@@ -107,13 +111,13 @@ export async function startServer(store, { port, nodeId = 'bench-1', env = {} } 
 
 /**
  * `count` nodes on one store, on the given ports (fresh ones by default). Two or more share a
- * Redis bus under a key prefix of their own (this run and label), as `docs/operations.md` runs a
- * cluster. Resolves with the group: the nodes, their URLs, summed metrics, stop and restart.
+ * bus (`bus`: redis or nats) under a prefix of their own (this run and label), as
+ * `docs/operations.md` runs a cluster. Resolves with the group: the nodes, their URLs, summed metrics, stop and restart.
  */
-export async function startNodes(store, { count = 1, ports, label = 'nodes' } = {}) {
+export async function startNodes(store, { count = 1, bus = 'redis', ports, label = 'nodes' } = {}) {
   const chosen = ports ?? [];
   while (chosen.length < count) chosen.push(await freePort());
-  const env = count > 1 ? { SWITCHBOARD_BUS: REDIS_URL, SWITCHBOARD_BUS_PREFIX: `sb_bench_${process.pid}_${label}` } : {};
+  const env = count > 1 ? { SWITCHBOARD_BUS: BUS_URLS[bus], SWITCHBOARD_BUS_PREFIX: `sb_bench_${process.pid}_${label}` } : {};
   const nodes = await Promise.all(chosen.map((port, i) => startServer(store, { port, nodeId: `bench-${i + 1}`, env })));
   return {
     nodes,
@@ -129,7 +133,7 @@ export async function startNodes(store, { count = 1, ports, label = 'nodes' } = 
       return (await Promise.all(nodes.map((node) => node.exited)))[0];
     },
     /** The same nodes again: new processes on the same ports and store. */
-    restart: () => startNodes(store, { count, ports: chosen, label }),
+    restart: () => startNodes(store, { count, bus, ports: chosen, label }),
   };
 }
 

@@ -38,7 +38,7 @@ export async function runImScenarios(options, log) {
   };
   log(`im: seeded ${options.users} users, ${out.dataset.conversations} conversations in ${out.dataset.seedMs} ms`);
   const fixtureFile = writeFixture(fixture, 'im');
-  let server = await startNodes(store, { count: options.cluster, label: 'im' });
+  let server = await startNodes(store, { count: options.cluster, bus: options.bus, label: 'im' });
 
   const assignments = [];
   for (let i = 0; i < imGroup.count; i += 1) assignments.push({ user: imGroup.first + i, sockets: 1 });

@@ -29,9 +29,9 @@ export const SERVICE_HEADLINES = ['service_decisions_per_s', 'service_notify_p99
 const SITE = { siteKey: 'bench', origin: 'http://bench.example' };
 const OTHER_CPU_LIMIT = 25;
 
-/** `count` nodes on the scenario's store (two or more behind the Redis bus); a caller may pass its own. */
-async function startServiceNodes(store, { count }) {
-  return (await startNodes(store, { count, label: 'service' })).nodes;
+/** `count` nodes on the scenario's store (two or more behind the `bus`); a caller may pass its own. */
+async function startServiceNodes(store, { count, bus }) {
+  return (await startNodes(store, { count, bus, label: 'service' })).nodes;
 }
 
 export async function runService(options, log, { startServers = options.startServers ?? startServiceNodes } = {}) {
@@ -52,7 +52,7 @@ export async function runService(options, log, { startServers = options.startSer
   });
   const seedMs = Math.round(nowMs() - t);
   const fixtureFile = writeFixture(fixture, 'service');
-  const servers = await startServers(store, { count: options.cluster });
+  const servers = await startServers(store, { count: options.cluster, bus: options.bus });
   const urls = servers.map((server) => server.url);
   const agentIndexes = Array.from({ length: sizes.agents }, (_, i) => fixture.groups.agent.first + i);
   const gens = await startServiceGenerators(options.generators, { fixtureFile, servers: urls, agents: agentIndexes });

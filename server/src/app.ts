@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import { CLOSE_CODES } from '@switchboard/protocol';
 import type { Bus } from './bus/bus.js';
 import { createInProcessBus } from './bus/inProcessBus.js';
-import { createRedisBus } from './bus/redisBus.js';
+import { createNetworkBus } from './bus/networkBus.js';
 import type { Config } from './config/env.js';
 import { createHttpApp } from './gateway/http/app.js';
 import { healthRoutes } from './gateway/http/routes/health.js';
@@ -163,11 +163,11 @@ async function closeHttp(http: FastifyInstance, graceMs: number): Promise<void> 
   }
 }
 
-/** The in-process bus on one node; the Redis bus when SWITCHBOARD_BUS names one (cluster mode). */
+/** The in-process bus on one node; the Redis or NATS bus that SWITCHBOARD_BUS names (cluster mode). */
 async function openBus(config: Config, log: Logger, onRecovered: () => void): Promise<Bus> {
   const onHandlerError = (error: unknown, channel: string) => log.error({ err: error, channel }, 'bus handler failed');
   if (!config.busUrl) return createInProcessBus(onHandlerError);
-  return createRedisBus({
+  return createNetworkBus({
     url: config.busUrl,
     prefix: config.busPrefix,
     nodeId: config.nodeId,

@@ -4,10 +4,13 @@ import { newClientId, type HealthResponse } from '@switchboard/protocol';
 import { startTestServer, type TestServer, type TestUser } from '../test/testServer.js';
 import { TestSocket } from '../test/testSocket.js';
 
-const REDIS_URL = process.env.SWITCHBOARD_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const BUSES: [name: string, url: string][] = [
+  ['Redis', process.env.SWITCHBOARD_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379'],
+  ['NATS', process.env.SWITCHBOARD_TEST_NATS_URL ?? 'nats://127.0.0.1:4222'],
+];
 
-/** Two nodes on one PostgreSQL schema and one Redis bus (its own key prefix), as in a real cluster. */
-describe('cluster of two nodes (PostgreSQL + Redis)', () => {
+/** Two nodes on one PostgreSQL schema and one bus (its own key or subject prefix), as in a real cluster. */
+describe.each(BUSES)('cluster of two nodes (PostgreSQL + %s)', (_name, url) => {
   let node1: TestServer;
   let node2: TestServer;
   let ann: TestUser;
@@ -15,7 +18,7 @@ describe('cluster of two nodes (PostgreSQL + Redis)', () => {
   let agent: TestUser;
 
   beforeAll(async () => {
-    const bus = { SWITCHBOARD_BUS: REDIS_URL, SWITCHBOARD_BUS_PREFIX: `sbtest-${randomBytes(4).toString('hex')}` };
+    const bus = { SWITCHBOARD_BUS: url, SWITCHBOARD_BUS_PREFIX: `sbtest-${randomBytes(4).toString('hex')}` };
     node1 = await startTestServer('postgres', bus);
     node2 = await node1.peer(bus);
     ann = await node1.createUser(['employee']);

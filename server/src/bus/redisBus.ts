@@ -1,58 +1,23 @@
-import { LocalHandlers, type Bus } from './bus.js';
-import { CLUSTER_CHANNELS, type BusChannel, type BusChannels } from './events.js';
-
-interface Envelope {
-  node: string;
-  event: unknown;
-}
-
-export interface RedisBusOptions {
-  url: string;
-  /** Key prefix, so several deployments (or test runs) can share one Redis. */
-  prefix: string;
-  nodeId: string;
-  onHandlerError: (error: unknown, channel: BusChannel) => void;
-  onConnectionError: (error: unknown) => void;
-  /**
-   * Redis came back after an outage. Events published meanwhile were lost, so the caller makes
-   * its clients resync from the database.
-   */
-  onRecovered: () => void;
-}
+import type { Bus } from './bus.js';
+import { ClusterRelay, type NetworkBusOptions } from './clusterRelay.js';
+import type { BusChannel } from './events.js';
 
 /**
- * The cluster bus. Every event is handled on the publishing node at once; events on the cluster
- * channels are also published to Redis and handled by every other node. Redis pub/sub is
+ * The cluster bus on Redis pub/sub (see ClusterRelay for what crosses nodes). Redis pub/sub is
  * at-most-once: while Redis is down, publishes are dropped (never queued without bound) and
- * clients converge from the database when they resync. Events flagged `localOnly` stay here.
+ * clients converge from the database when they resync.
  */
-export async function createRedisBus(options: RedisBusOptions): Promise<Bus> {
+export async function createRedisBus(options: NetworkBusOptions): Promise<Bus> {
   // Loaded only in a cluster: a single node starts without it (a restart is that much shorter).
   const { Redis } = await import('ioredis');
-  const handlers = new LocalHandlers(options.onHandlerError);
-  const clusterChannels = new Set<BusChannel>(CLUSTER_CHANNELS);
-  const channelKey = (channel: BusChannel) => `${options.prefix}:bus:${channel}`;
-  const channelByKey = new Map(CLUSTER_CHANNELS.map((channel) => [channelKey(channel), channel]));
+  const relay = new ClusterRelay(options, (channel: BusChannel) => `${options.prefix}:bus:${channel}`);
 
   const connection = { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: (attempt: number) => Math.min(attempt * 200, 2000) };
   const publisher = new Redis(options.url, { ...connection, enableOfflineQueue: false });
   const subscriber = new Redis(options.url, { ...connection, enableOfflineQueue: true });
   publisher.on('error', options.onConnectionError);
   subscriber.on('error', options.onConnectionError);
-
-  subscriber.on('messageBuffer', (key: Buffer, payload: Buffer) => {
-    const channel = channelByKey.get(key.toString());
-    if (!channel) return;
-    let envelope: Envelope;
-    try {
-      envelope = JSON.parse(payload.toString()) as Envelope;
-    } catch (error) {
-      options.onHandlerError(error, channel);
-      return;
-    }
-    if (envelope.node === options.nodeId) return;
-    handlers.dispatch(channel, envelope.event as BusChannels[typeof channel]);
-  });
+  subscriber.on('messageBuffer', (key: Buffer, payload: Buffer) => relay.receive(key.toString(), payload.toString()));
 
   let lostConnection = false;
   subscriber.on('close', () => {
@@ -66,20 +31,14 @@ export async function createRedisBus(options: RedisBusOptions): Promise<Bus> {
     lostConnection = false;
     options.onRecovered();
   });
-  await subscriber.subscribe(...CLUSTER_CHANNELS.map(channelKey));
+  await subscriber.subscribe(...relay.addresses);
 
-  return {
-    publish(channel, event) {
-      handlers.dispatch(channel, event);
-      if (!clusterChannels.has(channel) || (event as { localOnly?: boolean }).localOnly) return;
-      const payload = JSON.stringify({ node: options.nodeId, event } satisfies Envelope);
-      publisher.publish(channelKey(channel), payload).catch(options.onConnectionError);
-    },
-    subscribe: (channel, handler) => handlers.add(channel, handler),
+  return relay.busOver({
+    send: (key, payload) => void publisher.publish(key, payload).catch(options.onConnectionError),
     health: () => (publisher.status === 'ready' && subscriber.status === 'ready' ? 'ok' : 'down'),
     async close() {
       publisher.disconnect();
       subscriber.disconnect();
     },
-  };
+  });
 }

@@ -15,7 +15,7 @@ const EnvSchema = z.object({
   DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/).optional(),
   SWITCHBOARD_BUS: z
     .string()
-    .regex(/^rediss?:\/\//, 'SWITCHBOARD_BUS must be a redis:// URL (leave it unset for one node)')
+    .regex(/^(rediss?|nats):\/\//, 'SWITCHBOARD_BUS must be a redis://, rediss:// or nats:// URL (leave it unset for one node)')
     .optional(),
   SWITCHBOARD_BUS_PREFIX: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/).default('switchboard'),
   SWITCHBOARD_ADMIN_PASSWORD: z.string().min(10, 'SWITCHBOARD_ADMIN_PASSWORD needs at least 10 characters').optional(),
@@ -57,6 +57,10 @@ const EnvSchema = z.object({
   SWITCHBOARD_VISITOR_CONNECTS_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(120),
   SWITCHBOARD_VISITOR_CHATS_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(10),
   SWITCHBOARD_VISITOR_OFFLINE_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(5),
+}).refine((env) => !env.SWITCHBOARD_BUS?.startsWith('nats:') || /^[^.]+(\.[^.]+)*$/.test(env.SWITCHBOARD_BUS_PREFIX), {
+  // It starts the NATS subjects, whose dot-separated parts must not be empty.
+  path: ['SWITCHBOARD_BUS_PREFIX'],
+  message: 'SWITCHBOARD_BUS_PREFIX must not start or end with a dot, nor have two in a row, on a nats:// bus',
 });
 
 export type Config = ReturnType<typeof parseConfig>;
