@@ -1,6 +1,7 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import type { Message } from '@switchboard/protocol';
-import type { Database } from '../schema.js';
+import type { Database, MessagesTable } from '../schema.js';
+import { prepareQuery } from '../preparedQuery.js';
 import type { Store } from '../db.js';
 import { byIdempotencyKey, clientIdsOf, idempotencyKey, toMessage, type AppendOutcome, type AppendRequest } from './messageBatch.js';
 import { createPostgresAppender } from './postgresAppend.js';
@@ -17,8 +18,8 @@ export interface MessageRepository {
   appendBatch(requests: readonly AppendRequest[], now: number): Promise<AppendOutcome[]>;
   /** Messages with seq < before (or the newest), ascending; one extra row tells whether more exist. */
   before(conversationId: string, before: number | undefined, limit: number): Promise<{ messages: Message[]; hasMore: boolean }>;
-  /** Messages with seq > after, ascending. */
-  after(conversationId: string, after: number, limit: number): Promise<{ messages: Message[]; hasMore: boolean }>;
+  /** Messages with seq > after, ascending; undefined when `userId` is not a member of the conversation. */
+  afterAsMember(conversationId: string, userId: string, after: number, limit: number): Promise<{ messages: Message[]; hasMore: boolean } | undefined>;
   find(conversationId: string, messageId: string): Promise<Message | undefined>;
   /** The stored messages with these (sender, client id) pairs; pairs never stored are left out. */
   findByClientIds(requests: readonly { senderId: string; clientId: string }[]): Promise<Message[]>;
@@ -37,6 +38,18 @@ export function createMessageRepository(store: Pick<Store, 'db' | 'sqlite' | 'po
     return value;
   };
   const append = appenderFor(store);
+  const afterAsMember = prepareQuery(db, 4, (conversationId: string, userId: string, after: number, rows: number) =>
+    // The membership row, joined to the messages after the cursor: no row at all means no member,
+    // one row without a message means nothing new.
+    db
+      .selectFrom('conversation_members as member')
+      .leftJoin('messages', (join) => join.onRef('messages.conversation_id', '=', 'member.conversation_id').on('messages.seq', '>', after))
+      .selectAll('messages')
+      .where('member.conversation_id', '=', conversationId)
+      .where('member.user_id', '=', userId)
+      .orderBy('messages.seq', 'asc')
+      .limit(rows),
+  );
   return {
     async appendBatch(requests, now) {
       if (requests.length === 0) return [];
@@ -56,17 +69,12 @@ export function createMessageRepository(store: Pick<Store, 'db' | 'sqlite' | 'po
       const hasMore = rows.length > limit;
       return durable({ messages: rows.slice(0, limit).reverse().map(toMessage), hasMore });
     },
-    async after(conversationId, after, limit) {
-      const rows = await db
-        .selectFrom('messages')
-        .selectAll()
-        .where('conversation_id', '=', conversationId)
-        .where('seq', '>', after)
-        .orderBy('seq', 'asc')
-        .limit(limit + 1)
-        .execute();
-      const hasMore = rows.length > limit;
-      return durable({ messages: rows.slice(0, limit).map(toMessage), hasMore });
+    async afterAsMember(conversationId, userId, after, limit) {
+      const rows = await afterAsMember(conversationId, userId, after, limit + 1);
+      if (rows.length === 0) return undefined;
+      const messages = rows.filter((row): row is Selectable<MessagesTable> => row.id !== null);
+      const hasMore = messages.length > limit;
+      return durable({ messages: messages.slice(0, limit).map(toMessage), hasMore });
     },
     async find(conversationId, messageId) {
       const row = await db.selectFrom('messages').selectAll().where('id', '=', messageId).where('conversation_id', '=', conversationId).executeTakeFirst();
