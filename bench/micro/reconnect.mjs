@@ -3,7 +3,8 @@
 // conversations it is behind in, on a store seeded like the reconnect scenario (DMs at offsets 1
 // and 3, one group each) with messages already sent. Reported per client: CPU and event-loop
 // busy time of each step. Builds given with --dists run interleaved round by round, each on its
-// own store seeded alike, and the median of --rounds is reported (usable on a busy machine).
+// own store seeded alike and opened afresh for the reads (the first round starts with empty
+// caches, as a restarted server does), and the median of --rounds is reported.
 //   node bench/micro/reconnect.mjs [--store sqlite|postgres] [--users 10000] [--messages 30000]
 //                                  [--behind 2] [--dists a,b] [--rounds 3]
 //   --behind  conversations per client that got messages while it was away (synced from 2 back)
@@ -37,10 +38,12 @@ try {
     const { openStore, createImRepositories } = await import(new URL('store/index.js', base).href);
     const { createImServer } = await import(new URL('im/index.js', base).href);
     const { createInProcessBus } = await import(new URL('bus/inProcessBus.js', base).href);
+    const writer = await openStore(store.options);
+    await sendMessages(createImRepositories(writer), fixture, Number(values.messages));
+    await writer.close();
+    // Read through a store opened afresh, as the restarted server does (its caches start empty).
     const opened = await openStore(store.options);
-    const repos = createImRepositories(opened);
-    const im = createImServer(repos, createInProcessBus(() => {}), { sessionTtlMs: 3_600_000, nodeId: 'micro', onError: () => {} });
-    await sendMessages(repos, fixture, Number(values.messages));
+    const im = createImServer(createImRepositories(opened), createInProcessBus(() => {}), { sessionTtlMs: 3_600_000, nodeId: 'micro', onError: () => {} });
     variants.push({ dist, opened, fixture, im, byUser: conversationsByUser(fixture), runs: new Map(STEPS.map((step) => [step, []])) });
   }
   for (let r = 0; r < Number(values.rounds); r += 1) {
