@@ -1,6 +1,6 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Message } from '@switchboard/protocol';
-import type { Database, MessagesTable } from '../schema.js';
+import type { Database } from '../schema.js';
 import { prepareQuery } from '../preparedQuery.js';
 import type { Store } from '../db.js';
 import { byIdempotencyKey, clientIdsOf, idempotencyKey, toMessage, type AppendOutcome, type AppendRequest } from './messageBatch.js';
@@ -38,18 +38,22 @@ export function createMessageRepository(store: Pick<Store, 'db' | 'sqlite' | 'po
     return value;
   };
   const append = appenderFor(store);
-  const afterAsMember = prepareQuery(db, 4, (conversationId: string, userId: string, after: number, rows: number) =>
-    // The membership row, joined to the messages after the cursor: no row at all means no member,
-    // one row without a message means nothing new.
+  const isMember = (conversationId: string, userId: string) =>
+    db.selectFrom('conversation_members').select('user_id').where('conversation_id', '=', conversationId).where('user_id', '=', userId);
+  // The membership check rides along as a condition evaluated once, so the messages still come
+  // from the (conversation_id, seq) index in order and the scan stops at the limit on both stores
+  // (a join on the membership row made PostgreSQL read and sort everything after the cursor).
+  const afterIfMember = prepareQuery(db, 4, (conversationId: string, userId: string, after: number, rows: number) =>
     db
-      .selectFrom('conversation_members as member')
-      .leftJoin('messages', (join) => join.onRef('messages.conversation_id', '=', 'member.conversation_id').on('messages.seq', '>', after))
-      .selectAll('messages')
-      .where('member.conversation_id', '=', conversationId)
-      .where('member.user_id', '=', userId)
-      .orderBy('messages.seq', 'asc')
+      .selectFrom('messages')
+      .selectAll()
+      .where('conversation_id', '=', conversationId)
+      .where('seq', '>', after)
+      .where(({ exists }) => exists(isMember(conversationId, userId)))
+      .orderBy('seq', 'asc')
       .limit(rows),
   );
+  const memberRow = prepareQuery(db, 2, isMember);
   return {
     async appendBatch(requests, now) {
       if (requests.length === 0) return [];
@@ -70,11 +74,11 @@ export function createMessageRepository(store: Pick<Store, 'db' | 'sqlite' | 'po
       return durable({ messages: rows.slice(0, limit).reverse().map(toMessage), hasMore });
     },
     async afterAsMember(conversationId, userId, after, limit) {
-      const rows = await afterAsMember(conversationId, userId, after, limit + 1);
-      if (rows.length === 0) return undefined;
-      const messages = rows.filter((row): row is Selectable<MessagesTable> => row.id !== null);
-      const hasMore = messages.length > limit;
-      return durable({ messages: messages.slice(0, limit).map(toMessage), hasMore });
+      const rows = await afterIfMember(conversationId, userId, after, limit + 1);
+      // Nothing: either nothing new, or not a member (a second query only in this case).
+      if (rows.length === 0) return (await memberRow(conversationId, userId)).length > 0 ? { messages: [], hasMore: false } : undefined;
+      const hasMore = rows.length > limit;
+      return durable({ messages: rows.slice(0, limit).map(toMessage), hasMore });
     },
     async find(conversationId, messageId) {
       const row = await db.selectFrom('messages').selectAll().where('id', '=', messageId).where('conversation_id', '=', conversationId).executeTakeFirst();
