@@ -61,9 +61,7 @@ export class AuthService {
   async authenticate(token: string | undefined): Promise<AuthContext | undefined> {
     if (!token || token.length > 128) return undefined;
     const sessionId = sessionIdFor(token);
-    const session = await this.repos.sessions.findValid(sessionId, Date.now());
-    if (!session) return undefined;
-    const user = await this.repos.users.findById(session.userId);
+    const user = await this.repos.sessions.userOfValid(sessionId, Date.now());
     if (!user || user.disabled) return undefined;
     return { user, permissions: permissionsFor(user.roles), sessionId };
   }

@@ -23,7 +23,7 @@ export class ConversationService {
   }
 
   async get(userId: string, conversationId: string): Promise<Conversation> {
-    const [summary] = await this.repos.conversations.summaries(userId, [conversationId]);
+    const summary = await this.repos.conversations.summary(userId, conversationId);
     if (!summary) throw errors.notFound('Conversation');
     return summary;
   }
@@ -111,8 +111,7 @@ export class ConversationService {
 
   /** Messages after `afterSeq` for catch-up; empty for a conversation the user is not in. */
   async since(userId: string, conversationId: string, afterSeq: number, limit: number): Promise<{ messages: Message[]; hasMore: boolean } | undefined> {
-    if (!(await this.repos.conversations.isMember(conversationId, userId))) return undefined;
-    return this.repos.messages.after(conversationId, afterSeq, limit);
+    return this.repos.messages.afterAsMember(conversationId, userId, afterSeq, limit);
   }
 
   /** Read receipt: raises the reader's mark and tells the members. */
@@ -146,7 +145,7 @@ export class ConversationService {
   private async announce(conversationId: string): Promise<void> {
     const memberIds = await this.repos.conversations.memberIds(conversationId);
     for (const memberId of memberIds) {
-      const [summary] = await this.repos.conversations.summaries(memberId, [conversationId]);
+      const summary = await this.repos.conversations.summary(memberId, conversationId);
       if (summary) this.bus.publish('deliver', { recipients: { userIds: [memberId] }, frame: { type: 'conversation', conversation: summary } });
     }
   }

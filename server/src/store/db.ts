@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, sql, type MigrationProvider } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import type { Database } from './schema.js';
 import { migrations } from './migrations/index.js';
 import { createSqliteConnection, type SqliteConnection } from './sqliteConnection.js';
@@ -31,12 +31,9 @@ export interface Store {
   close(): Promise<void>;
 }
 
-// int8 (bigint) columns hold epoch-ms times and sequence numbers, all below 2^53.
-pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
-
 /** Opens the database, applies pending migrations and returns the store. */
 export async function openStore(options: StoreOptions): Promise<Store> {
-  const store = options.databaseUrl ? openPostgres(options.databaseUrl, options.databaseSchema) : openSqlite(options.dataDir);
+  const store = options.databaseUrl ? await openPostgres(options.databaseUrl, options.databaseSchema) : openSqlite(options.dataDir);
   if (store.dialect === 'postgres' && options.databaseSchema) {
     await sql`create schema if not exists ${sql.id(options.databaseSchema)}`.execute(store.db);
   }
@@ -55,6 +52,9 @@ async function migrationSchema(db: Kysely<Database>, configured: string | undefi
   return rows[0]?.schema ?? undefined;
 }
 
+/** The SQLite page cache, in KiB (an upper bound: it grows only as pages are read). */
+const SQLITE_CACHE_KIB = 64 * 1024;
+
 function openSqlite(dataDir: string): Store {
   fs.mkdirSync(dataDir, { recursive: true });
   const fileName = path.join(dataDir, 'switchboard.db');
@@ -65,6 +65,10 @@ function openSqlite(dataDir: string): Store {
   file.pragma('synchronous = FULL');
   file.pragma('foreign_keys = ON');
   file.pragma('busy_timeout = 5000');
+  // 64 MiB of page cache instead of SQLite's 2 MiB: a restarted node reads every reconnecting
+  // client's session, conversations and members, scattered over the file by their random keys;
+  // with 2 MiB nearly every page was read from the OS again for each client (docs/performance.md, 12).
+  file.pragma(`cache_size = -${SQLITE_CACHE_KIB}`);
   const db = new Kysely<Database>({ dialect: new FifoSqliteDialect({ database: withStatementCache(file) }) });
   const sqlite = createSqliteConnection(file, db, fileName);
   return {
@@ -86,7 +90,11 @@ function openSqlite(dataDir: string): Store {
   };
 }
 
-function openPostgres(url: string, schema: string | undefined): Store {
+async function openPostgres(url: string, schema: string | undefined): Promise<Store> {
+  // Loaded only here: on SQLite, the driver was ~0.15 s of every start (a restart's dead time).
+  const { default: pg } = await import('pg');
+  // int8 (bigint) columns hold epoch-ms times and sequence numbers, all below 2^53.
+  pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
   const pool = new pg.Pool({
     connectionString: url,
     max: 10,

@@ -1,7 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { Conversation, ConversationKind, Member, Message } from '@switchboard/protocol';
+import type { Conversation, ConversationKind, Member } from '@switchboard/protocol';
 import type { ConversationsTable, Database } from '../schema.js';
-import { toMessage } from './messageBatch.js';
+import { createSummaryReads, toSummaries } from './conversationSummaries.js';
 
 export interface ConversationRecord {
   id: string;
@@ -35,12 +35,15 @@ export interface ConversationRepository {
   rename(conversationId: string, title: string, now: number): Promise<void>;
   /** Raises the member's read mark to `seq` (never lowers it, never past lastSeq); returns the new mark. */
   markRead(conversationId: string, userId: string, seq: number): Promise<number | undefined>;
-  /** Full summaries of the given conversations as seen by `userId` (unread counts are theirs). */
-  summaries(userId: string, conversationIds?: readonly string[]): Promise<Conversation[]>;
+  /** Summaries of every conversation of `userId` as they see them (unread counts are theirs). */
+  summaries(userId: string): Promise<Conversation[]>;
+  /** The summary of one conversation as `userId` sees it; undefined if they are not in it. */
+  summary(userId: string, conversationId: string): Promise<Conversation | undefined>;
 }
 
 /** `durable` resolves once every commit so far is on disk (summaries hand out last seqs and messages). */
 export function createConversationRepository(db: Kysely<Database>, durable: () => Promise<void> = async () => {}): ConversationRepository {
+  const summaryReads = createSummaryReads(db);
   return {
     async create(conversation, now) {
       await db.transaction().execute(async (trx) => {
@@ -150,62 +153,23 @@ export function createConversationRepository(db: Kysely<Database>, durable: () =
         .executeTakeFirst();
       return row?.last_read_seq;
     },
-    async summaries(userId, conversationIds) {
-      let mine = db.selectFrom('conversation_members').select('conversation_id').where('user_id', '=', userId);
-      if (conversationIds) {
-        if (conversationIds.length === 0) return [];
-        mine = mine.where('conversation_id', 'in', [...conversationIds]);
+    async summaries(userId) {
+      const [rows, memberRows] = await Promise.all([summaryReads.conversationsOf(userId), summaryReads.membersOfConversationsOf(userId)]);
+      const membersBy = new Map<string, Member[]>();
+      for (const row of memberRows) {
+        const members = membersBy.get(row.conversation_id);
+        if (members) members.push(toMember(row));
+        else membersBy.set(row.conversation_id, [toMember(row)]);
       }
-      const ids = (await mine.execute()).map((row) => row.conversation_id);
-      if (ids.length === 0) return [];
-
-      const [conversations, memberRows, lastMessages, unreadRows] = await Promise.all([
-        db.selectFrom('conversations').selectAll().where('id', 'in', ids).execute(),
-        db
-          .selectFrom('conversation_members')
-          .select(['conversation_id', 'user_id', 'role', 'last_read_seq'])
-          .where('conversation_id', 'in', ids)
-          .orderBy('joined_at')
-          .execute(),
-        db
-          .selectFrom('messages')
-          .innerJoin('conversations', (join) =>
-            join.onRef('conversations.id', '=', 'messages.conversation_id').onRef('conversations.last_seq', '=', 'messages.seq'),
-          )
-          .selectAll('messages')
-          .where('messages.conversation_id', 'in', ids)
-          .execute(),
-        db
-          .selectFrom('messages')
-          .innerJoin('conversation_members', (join) =>
-            join.onRef('conversation_members.conversation_id', '=', 'messages.conversation_id').on('conversation_members.user_id', '=', userId),
-          )
-          .select((eb) => ['messages.conversation_id', eb.fn.countAll<number>().as('unread')])
-          .where('messages.conversation_id', 'in', ids)
-          .whereRef('messages.seq', '>', 'conversation_members.last_read_seq')
-          .where('messages.sender_id', '!=', userId)
-          .where('messages.deleted_at', 'is', null)
-          .groupBy('messages.conversation_id')
-          .execute(),
-      ]);
-
-      const membersBy = groupBy(memberRows, (row) => row.conversation_id);
-      const lastBy = new Map<string, Message>(lastMessages.map((row) => [row.conversation_id, toMessage(row)]));
-      const unreadBy = new Map(unreadRows.map((row) => [row.conversation_id, Number(row.unread)]));
       await durable();
-      return conversations
-        .map((row) => ({
-          id: row.id,
-          kind: row.kind as ConversationKind,
-          title: row.title,
-          members: (membersBy.get(row.id) ?? []).map(toMember),
-          lastSeq: row.last_seq,
-          lastMessage: lastBy.get(row.id) ?? null,
-          unread: unreadBy.get(row.id) ?? 0,
-          createdAt: row.created_at,
-          updatedAt: Math.max(row.updated_at, lastBy.get(row.id)?.createdAt ?? 0),
-        }))
-        .sort((a, b) => b.updatedAt - a.updatedAt);
+      return toSummaries(rows, membersBy);
+    },
+    async summary(userId, conversationId) {
+      const rows = await summaryReads.oneOf(userId, conversationId);
+      if (rows.length === 0) return undefined;
+      const members = await this.members(conversationId);
+      await durable();
+      return toSummaries(rows, new Map([[conversationId, members]]))[0];
     },
   };
 }
@@ -224,15 +188,4 @@ function toRecord(row: Selectable<ConversationsTable>): ConversationRecord {
 
 function toMember(row: { user_id: string; role: string; last_read_seq: number }): Member {
   return { userId: row.user_id, role: row.role === 'owner' ? 'owner' : 'member', lastReadSeq: row.last_read_seq };
-}
-
-function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const k = key(item);
-    const list = groups.get(k);
-    if (list) list.push(item);
-    else groups.set(k, [item]);
-  }
-  return groups;
 }

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Message } from '@switchboard/protocol';
 import type { Database } from '../schema.js';
+import { prepareQuery } from '../preparedQuery.js';
 import type { Store } from '../db.js';
 import { byIdempotencyKey, clientIdsOf, idempotencyKey, toMessage, type AppendOutcome, type AppendRequest } from './messageBatch.js';
 import { createPostgresAppender } from './postgresAppend.js';
@@ -17,8 +18,8 @@ export interface MessageRepository {
   appendBatch(requests: readonly AppendRequest[], now: number): Promise<AppendOutcome[]>;
   /** Messages with seq < before (or the newest), ascending; one extra row tells whether more exist. */
   before(conversationId: string, before: number | undefined, limit: number): Promise<{ messages: Message[]; hasMore: boolean }>;
-  /** Messages with seq > after, ascending. */
-  after(conversationId: string, after: number, limit: number): Promise<{ messages: Message[]; hasMore: boolean }>;
+  /** Messages with seq > after, ascending; undefined when `userId` is not a member of the conversation. */
+  afterAsMember(conversationId: string, userId: string, after: number, limit: number): Promise<{ messages: Message[]; hasMore: boolean } | undefined>;
   find(conversationId: string, messageId: string): Promise<Message | undefined>;
   /** The stored messages with these (sender, client id) pairs; pairs never stored are left out. */
   findByClientIds(requests: readonly { senderId: string; clientId: string }[]): Promise<Message[]>;
@@ -37,6 +38,22 @@ export function createMessageRepository(store: Pick<Store, 'db' | 'sqlite' | 'po
     return value;
   };
   const append = appenderFor(store);
+  const isMember = (conversationId: string, userId: string) =>
+    db.selectFrom('conversation_members').select('user_id').where('conversation_id', '=', conversationId).where('user_id', '=', userId);
+  // The membership check rides along as a condition evaluated once, so the messages still come
+  // from the (conversation_id, seq) index in order and the scan stops at the limit on both stores
+  // (a join on the membership row made PostgreSQL read and sort everything after the cursor).
+  const afterIfMember = prepareQuery(db, 4, (conversationId: string, userId: string, after: number, rows: number) =>
+    db
+      .selectFrom('messages')
+      .selectAll()
+      .where('conversation_id', '=', conversationId)
+      .where('seq', '>', after)
+      .where(({ exists }) => exists(isMember(conversationId, userId)))
+      .orderBy('seq', 'asc')
+      .limit(rows),
+  );
+  const memberRow = prepareQuery(db, 2, isMember);
   return {
     async appendBatch(requests, now) {
       if (requests.length === 0) return [];
@@ -56,15 +73,10 @@ export function createMessageRepository(store: Pick<Store, 'db' | 'sqlite' | 'po
       const hasMore = rows.length > limit;
       return durable({ messages: rows.slice(0, limit).reverse().map(toMessage), hasMore });
     },
-    async after(conversationId, after, limit) {
-      const rows = await db
-        .selectFrom('messages')
-        .selectAll()
-        .where('conversation_id', '=', conversationId)
-        .where('seq', '>', after)
-        .orderBy('seq', 'asc')
-        .limit(limit + 1)
-        .execute();
+    async afterAsMember(conversationId, userId, after, limit) {
+      const rows = await afterIfMember(conversationId, userId, after, limit + 1);
+      // Nothing: either nothing new, or not a member (a second query only in this case).
+      if (rows.length === 0) return (await memberRow(conversationId, userId)).length > 0 ? { messages: [], hasMore: false } : undefined;
       const hasMore = rows.length > limit;
       return durable({ messages: rows.slice(0, limit).map(toMessage), hasMore });
     },

@@ -1,5 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
+import { prepareQuery } from '../preparedQuery.js';
+import { toUser, type UserRecord } from './users.js';
 
 export interface SessionRecord {
   id: string;
@@ -10,8 +12,8 @@ export interface SessionRecord {
 
 export interface SessionRepository {
   create(session: SessionRecord & { userAgent: string | null; ip: string | null }): Promise<void>;
-  /** The session if it exists and has not expired at `now`. */
-  findValid(id: string, now: number): Promise<SessionRecord | undefined>;
+  /** The user of the session if the session exists and has not expired at `now` (one query). */
+  userOfValid(id: string, now: number): Promise<UserRecord | undefined>;
   delete(id: string): Promise<void>;
   /** Deletes every session of the user except `keepId`; returns the ids deleted. */
   deleteForUser(userId: string, keepId?: string): Promise<string[]>;
@@ -19,6 +21,9 @@ export interface SessionRepository {
 }
 
 export function createSessionRepository(db: Kysely<Database>): SessionRepository {
+  const userOfValid = prepareQuery(db, 2, (id: string, now: number) =>
+    db.selectFrom('sessions').innerJoin('users', 'users.id', 'sessions.user_id').selectAll('users').where('sessions.id', '=', id).where('sessions.expires_at', '>', now),
+  );
   return {
     async create(session) {
       await db
@@ -33,14 +38,9 @@ export function createSessionRepository(db: Kysely<Database>): SessionRepository
         })
         .execute();
     },
-    async findValid(id, now) {
-      const row = await db
-        .selectFrom('sessions')
-        .select(['id', 'user_id', 'created_at', 'expires_at'])
-        .where('id', '=', id)
-        .where('expires_at', '>', now)
-        .executeTakeFirst();
-      return row && { id: row.id, userId: row.user_id, createdAt: row.created_at, expiresAt: row.expires_at };
+    async userOfValid(id, now) {
+      const [row] = await userOfValid(id, now);
+      return row && toUser(row);
     },
     async delete(id) {
       await db.deleteFrom('sessions').where('id', '=', id).execute();

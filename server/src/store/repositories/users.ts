@@ -89,7 +89,7 @@ export function createUserRepository(db: Kysely<Database>): UserRepository {
   };
 }
 
-function toUser(row: Selectable<UsersTable>): UserRecord {
+export function toUser(row: Selectable<UsersTable>): UserRecord {
   return {
     id: row.id,
     username: row.username,

@@ -1,0 +1,94 @@
+import type { ExpressionBuilder, Kysely } from 'kysely';
+import type { Conversation, ConversationKind, Member } from '@switchboard/protocol';
+import type { Database } from '../schema.js';
+import { prepareQuery } from '../preparedQuery.js';
+import { toMessage } from './messageBatch.js';
+
+/**
+ * The reads behind a conversation summary (what a welcome lists): one row per conversation of the
+ * user with its last message and the user's unread count, and the members. A welcome is these two
+ * queries, whatever the number of conversations.
+ */
+export function createSummaryReads(db: Kysely<Database>) {
+  const conversationsOf = (userId: string) =>
+    db
+      .selectFrom('conversation_members as me')
+      .innerJoin('conversations as c', 'c.id', 'me.conversation_id')
+      .leftJoin('messages as last', (join) => join.onRef('last.conversation_id', '=', 'c.id').onRef('last.seq', '=', 'c.last_seq'))
+      .select(['c.id', 'c.kind', 'c.title', 'c.created_at', 'c.updated_at', 'c.last_seq'])
+      .select([
+        'last.id as last_id',
+        'last.sender_id as last_sender_id',
+        'last.client_id as last_client_id',
+        'last.kind as last_kind',
+        'last.body as last_body',
+        'last.created_at as last_created_at',
+        'last.edited_at as last_edited_at',
+        'last.deleted_at as last_deleted_at',
+      ])
+      .select((eb) => unreadCount(eb, userId).as('unread'))
+      .where('me.user_id', '=', userId);
+  return {
+    /** Every conversation of the user. */
+    conversationsOf: prepareQuery(db, 1, (userId: string) => conversationsOf(userId)),
+    /** The one conversation, if the user is in it. */
+    oneOf: prepareQuery(db, 2, (userId: string, conversationId: string) => conversationsOf(userId).where('me.conversation_id', '=', conversationId)),
+    /** The members of every conversation of the user, in the order they joined. */
+    membersOfConversationsOf: prepareQuery(db, 1, (userId: string) =>
+      db
+        .selectFrom('conversation_members')
+        .select(['conversation_id', 'user_id', 'role', 'last_read_seq'])
+        .where('conversation_id', 'in', (eb) => eb.selectFrom('conversation_members as me').select('me.conversation_id').where('me.user_id', '=', userId))
+        .orderBy('joined_at'),
+    ),
+  };
+}
+
+type SummaryReads = ReturnType<typeof createSummaryReads>;
+export type SummaryRow = Awaited<ReturnType<SummaryReads['conversationsOf']>>[number];
+export type MemberRow = Awaited<ReturnType<SummaryReads['membersOfConversationsOf']>>[number];
+
+/** Messages from others after the user's read mark, not deleted. */
+function unreadCount(eb: ExpressionBuilder<Database & { me: Database['conversation_members']; c: Database['conversations'] }, 'me' | 'c'>, userId: string) {
+  return eb
+    .selectFrom('messages as unread')
+    .select((inner) => inner.fn.countAll<number | string>().as('n'))
+    .whereRef('unread.conversation_id', '=', 'c.id')
+    .whereRef('unread.seq', '>', 'me.last_read_seq')
+    .where('unread.sender_id', '!=', userId)
+    .where('unread.deleted_at', 'is', null);
+}
+
+/** Summaries, most recently active first. */
+export function toSummaries(rows: readonly SummaryRow[], membersBy: ReadonlyMap<string, Member[]>): Conversation[] {
+  return rows
+    .map((row) => {
+      const lastMessage =
+        row.last_id === null
+          ? null
+          : toMessage({
+              id: row.last_id,
+              conversation_id: row.id,
+              seq: row.last_seq,
+              sender_id: row.last_sender_id as string,
+              client_id: row.last_client_id as string,
+              kind: row.last_kind as string,
+              body: row.last_body as string,
+              created_at: row.last_created_at as number,
+              edited_at: row.last_edited_at,
+              deleted_at: row.last_deleted_at,
+            });
+      return {
+        id: row.id,
+        kind: row.kind as ConversationKind,
+        title: row.title,
+        members: membersBy.get(row.id) ?? [],
+        lastSeq: row.last_seq,
+        lastMessage,
+        unread: Number(row.unread ?? 0),
+        createdAt: row.created_at,
+        updatedAt: Math.max(row.updated_at, lastMessage?.createdAt ?? 0),
+      };
+    })
+    .sort((a, b) => b.updatedAt - a.updatedAt);
+}
