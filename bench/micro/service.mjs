@@ -5,9 +5,10 @@
 //   burst      --chats visitors start at once (what the bench's burst phase measures over sockets)
 //   lifecycle  --chats visitors, --concurrency at a time, with the rest of a chat: the agent
 //              replies, the visitor answers, the agent closes
-// Reported per chat: wall time, CPU and the SQL statements the CS system ran (robust against a
-// busy machine, unlike times). --dists a,b compares compiled builds, interleaved round by round;
-// the median of --rounds is reported.
+// Reported per chat: wall time, CPU and the SQL statements the CS system built through Kysely
+// (robust against a busy machine, unlike times; queries compiled once, store/preparedQuery.ts,
+// are not counted). --dists a,b compares compiled builds, interleaved round by round; the median
+// of --rounds is reported.
 //   node bench/micro/service.mjs [--agents 200] [--seats 10] [--chats 2000] [--concurrency 20] [--rounds 3] [--dists a,b]
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';

@@ -10,8 +10,8 @@ import type { Database } from './schema.js';
  * parameter of the compiled query (Kysely passes values as parameters; an `in` list would not do,
  * its length is part of the SQL).
  */
-export function prepareQuery<Args extends readonly unknown[], Row>(
-  db: Kysely<Database>,
+export function prepareQuery<Args extends readonly unknown[], Row, DB = Database>(
+  db: Kysely<DB>,
   arity: Args['length'],
   build: (...args: Args) => Compilable<Row>,
 ): (...args: Args) => Promise<Row[]> {

@@ -1,5 +1,6 @@
 import { sql, type Selectable } from 'kysely';
 import type { DutyStatus } from '@switchboard/protocol';
+import { prepareQuery } from '../../store/preparedQuery.js';
 import type { CsAgentsTable, ServiceDb } from './schema.js';
 import { affected } from './util.js';
 import type { WriteTransactions } from './writes.js';
@@ -73,6 +74,8 @@ export interface AgentRepository {
 }
 
 export function createAgentRepository(db: ServiceDb, writes: WriteTransactions): AgentRepository {
+  // Asked by every widget hello and chat start (department-less: the common case).
+  const someoneOnDuty = prepareQuery(db, 0, () => db.selectFrom('cs_agents').select('user_id').where('duty_status', 'in', ['available', 'away']).limit(1));
   return {
     async ensure(userId, displayName, now) {
       await writes.run(async (trx) => {
@@ -184,6 +187,7 @@ export function createAgentRepository(db: ServiceDb, writes: WriteTransactions):
       return [...first, ...extra.map(toAgent)];
     },
     async anyOnDuty(departmentId) {
+      if (!departmentId) return (await someoneOnDuty()).length > 0;
       let query = db.selectFrom('cs_agents').select('cs_agents.user_id').where('cs_agents.duty_status', 'in', ['available', 'away']);
       if (departmentId) {
         query = query.where('cs_agents.user_id', 'in', (eb) =>

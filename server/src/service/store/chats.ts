@@ -1,6 +1,7 @@
 import { sql, type Selectable, type SqlBool } from 'kysely';
 import type { ChatStatus } from '@switchboard/protocol';
 import type { CsChatsTable, ServiceDb } from './schema.js';
+import { prepareQuery } from '../../store/preparedQuery.js';
 import { affected, containsPattern, isRetryableConflict, parseJson, Rollback } from './util.js';
 import type { Trx, WriteTransactions } from './writes.js';
 
@@ -130,6 +131,11 @@ export function createChatRepository(db: ServiceDb, writes: WriteTransactions): 
       .execute();
   }
 
+  // The two reads of nearly every visitor and agent frame, compiled once.
+  const byId = prepareQuery(db, 1, (id: string) => db.selectFrom('cs_chats').selectAll().where('id', '=', id));
+  // At most one chat per visitor is not closed (a unique index), so no order is needed.
+  const openOfVisitor = prepareQuery(db, 1, (visitorId: string) => db.selectFrom('cs_chats').selectAll().where('visitor_id', '=', visitorId).where('status', '!=', 'closed').limit(1));
+
   return {
     async create(chat, now) {
       const row: Selectable<CsChatsTable> = {
@@ -155,7 +161,7 @@ export function createChatRepository(db: ServiceDb, writes: WriteTransactions): 
       return toChat(row);
     },
     async find(id) {
-      const row = await db.selectFrom('cs_chats').selectAll().where('id', '=', id).executeTakeFirst();
+      const [row] = await byId(id);
       return row && toChat(row);
     },
     async findMany(ids) {
@@ -163,13 +169,7 @@ export function createChatRepository(db: ServiceDb, writes: WriteTransactions): 
       return (await db.selectFrom('cs_chats').selectAll().where('id', 'in', [...ids]).execute()).map(toChat);
     },
     async openForVisitor(visitorId) {
-      const row = await db
-        .selectFrom('cs_chats')
-        .selectAll()
-        .where('visitor_id', '=', visitorId)
-        .where('status', '!=', 'closed')
-        .orderBy('created_at', 'desc')
-        .executeTakeFirst();
+      const [row] = await openOfVisitor(visitorId);
       return row && toChat(row);
     },
     async forVisitor(visitorId, limit) {

@@ -1,4 +1,5 @@
 import type { RoutingRule } from '@switchboard/protocol';
+import { prepareQuery } from '../../store/preparedQuery.js';
 import type { ServiceDb } from './schema.js';
 
 export interface ServiceSettingsRecord {
@@ -18,9 +19,11 @@ export interface SettingsRepository {
 }
 
 export function createSettingsRepository(db: ServiceDb): SettingsRepository {
+  // Read by every routing pass.
+  const current = prepareQuery(db, 0, () => db.selectFrom('cs_settings').selectAll().where('id', '=', ID));
   return {
     async get() {
-      const row = await db.selectFrom('cs_settings').selectAll().where('id', '=', ID).executeTakeFirst();
+      const [row] = await current();
       if (!row) return DEFAULT_SETTINGS;
       return { routingRule: row.routing_rule as RoutingRule, replyTimeoutMs: row.reply_timeout_ms };
     },

@@ -1,6 +1,7 @@
 import type { Selectable } from 'kysely';
 import type { PageInfo } from '@switchboard/protocol';
 import type { CsVisitorsTable, ServiceDb } from './schema.js';
+import { prepareQuery } from '../../store/preparedQuery.js';
 import { affected, parseJson } from './util.js';
 import type { WriteTransactions } from './writes.js';
 
@@ -60,6 +61,8 @@ export interface VisitorRepository {
 }
 
 export function createVisitorRepository(db: ServiceDb, writes: WriteTransactions): VisitorRepository {
+  // Read for every visitor message and chat start.
+  const byId = prepareQuery(db, 1, (id: string) => db.selectFrom('cs_visitors').selectAll().where('id', '=', id));
   return {
     async create(visitor, now) {
       const row: Selectable<CsVisitorsTable> = {
@@ -88,7 +91,7 @@ export function createVisitorRepository(db: ServiceDb, writes: WriteTransactions
       return row && toVisitor(row);
     },
     async find(id) {
-      const row = await db.selectFrom('cs_visitors').selectAll().where('id', '=', id).executeTakeFirst();
+      const [row] = await byId(id);
       return row && toVisitor(row);
     },
     async findMany(ids) {
