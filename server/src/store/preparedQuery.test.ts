@@ -2,7 +2,7 @@ import SqliteDatabase from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import type { Database } from './schema.js';
-import { prepareQuery } from './preparedQuery.js';
+import { prepareQuery, prepareStatement } from './preparedQuery.js';
 
 describe('prepareQuery', () => {
   const handle = new SqliteDatabase(':memory:');
@@ -22,5 +22,19 @@ describe('prepareQuery', () => {
 
   it('refuses an argument that does not end up a parameter of the query', () => {
     expect(() => prepareQuery(db, 2, (id: string) => db.selectFrom('users').select('id').where('id', '=', id))).toThrow(/argument 1/);
+  });
+
+  it('runs a prepared statement where its caller says: inside a transaction, with the whole result', async () => {
+    const disable = prepareStatement(1, (id: string) => db.updateTable('users').set({ disabled: 1 }).where('id', '=', id).where('disabled', '=', 0));
+    const changed = await db.transaction().execute(async (trx) => (await disable(trx, 'c')).numAffectedRows);
+    expect(changed).toBe(1n);
+    expect((await disable(db, 'c')).numAffectedRows).toBe(0n);
+    await expect(
+      db.transaction().execute(async (trx) => {
+        await disable(trx, 'a');
+        throw new Error('roll back');
+      }),
+    ).rejects.toThrow('roll back');
+    expect(await db.selectFrom('users').select('disabled').where('id', '=', 'a').executeTakeFirstOrThrow()).toEqual({ disabled: 0 });
   });
 });

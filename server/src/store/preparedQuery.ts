@@ -1,4 +1,4 @@
-import { CompiledQuery, type Compilable, type Kysely } from 'kysely';
+import { CompiledQuery, type Compilable, type Kysely, type QueryResult } from 'kysely';
 import type { Database } from './schema.js';
 
 /**
@@ -15,6 +15,26 @@ export function prepareQuery<Args extends readonly unknown[], Row, DB = Database
   arity: Args['length'],
   build: (...args: Args) => Compilable<Row>,
 ): (...args: Args) => Promise<Row[]> {
+  const bind = compileOnce(arity, build);
+  return async (...args) => (await db.executeQuery(bind(args))).rows;
+}
+
+/** Whatever runs compiled queries of the schema: the database itself or a transaction on it. */
+export type QueryRunner = Pick<Kysely<never>, 'executeQuery'>;
+
+/**
+ * prepareQuery for a statement that runs inside a transaction (or anywhere else): the caller names
+ * where, and gets the whole result (`numAffectedRows` of an update, the rows it returned).
+ */
+export function prepareStatement<Args extends readonly unknown[], Row>(
+  arity: Args['length'],
+  build: (...args: Args) => Compilable<Row>,
+): (runner: QueryRunner, ...args: Args) => Promise<QueryResult<Row>> {
+  const bind = compileOnce(arity, build);
+  return (runner, ...args) => runner.executeQuery(bind(args));
+}
+
+function compileOnce<Args extends readonly unknown[], Row>(arity: number, build: (...args: Args) => Compilable<Row>): (args: Args) => CompiledQuery<Row> {
   const standIns = Array.from({ length: arity }, (_, index) => `\u0000arg${index}\u0000`);
   const compiled = build(...(standIns as unknown as Args)).compile();
   // For each parameter of the compiled query: the index of the argument it takes, or -1 (a constant).
@@ -22,9 +42,8 @@ export function prepareQuery<Args extends readonly unknown[], Row, DB = Database
   for (let index = 0; index < arity; index += 1) {
     if (!argumentAt.includes(index)) throw new Error(`prepareQuery: argument ${index} is not a parameter of: ${compiled.sql}`);
   }
-  return async (...args) => {
+  return (args) => {
     const parameters = argumentAt.map((at, position) => (at < 0 ? compiled.parameters[position] : args[at]));
-    const { rows } = await db.executeQuery(CompiledQuery.raw(compiled.sql, parameters) as CompiledQuery<Row>);
-    return rows;
+    return CompiledQuery.raw(compiled.sql, parameters) as CompiledQuery<Row>;
   };
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Selectable } from 'kysely';
 import { ChatEvent, type ChatAuthor, type ChatMessage } from '@switchboard/protocol';
 import type { CsChatMessagesTable, ServiceDb } from './schema.js';
+import { prepareStatement } from '../../store/preparedQuery.js';
 import { isUniqueViolation } from './util.js';
 import type { WriteTransactions } from './writes.js';
 
@@ -51,26 +52,38 @@ export interface AppendOptions {
 }
 
 export function createChatMessageRepository(db: ServiceDb, writes: WriteTransactions): ChatMessageRepository {
+  // The statements of every stored message, compiled once; they run inside the write transaction.
+  const byClientId = prepareStatement(2, (senderKey: string, clientId: string) =>
+    db.selectFrom('cs_chat_messages').selectAll().where('sender_key', '=', senderKey).where('client_id', '=', clientId),
+  );
+  const insert = prepareStatement(
+    12,
+    (id: string, chatId: string, seq: number, author: string, agentId: string | null, authorName: string | null, senderKey: string | null, clientId: string | null, body: string, event: string | null, visible: number, createdAt: number) =>
+      db.insertInto('cs_chat_messages').values({ id, chat_id: chatId, seq, author, agent_id: agentId, author_name: authorName, sender_key: senderKey, client_id: clientId, body, event, visible, created_at: createdAt }),
+  );
+  const bumpSeq = (chatId: string, allowClosed: boolean, repliedAt?: number) => {
+    const bump = db
+      .updateTable('cs_chats')
+      .set((eb) => ({
+        last_seq: eb('last_seq', '+', 1),
+        ...(repliedAt !== undefined ? { reply_due_at: null, first_response_at: eb.fn.coalesce('first_response_at', eb.val(repliedAt)) } : {}),
+      }))
+      .where('id', '=', chatId);
+    return (allowClosed ? bump : bump.where('status', '!=', 'closed')).returning('last_seq');
+  };
+  /** The chat's next seq, by `allowClosed` (false, true). */
+  const nextSeq = [false, true].map((allowClosed) => prepareStatement(1, (chatId: string) => bumpSeq(chatId, allowClosed)));
+  /** The same for an agent's reply, which also ends the reply deadline. */
+  const nextSeqOfReply = [false, true].map((allowClosed) => prepareStatement(2, (chatId: string, now: number) => bumpSeq(chatId, allowClosed, now)));
+
   async function appendOnce(message: NewChatMessage, now: number, { allowClosed = false, replied = false }: AppendOptions): Promise<ChatAppendOutcome> {
     return writes.run(async (trx): Promise<ChatAppendOutcome> => {
       if (message.senderKey && message.clientId) {
-        const existing = await trx
-          .selectFrom('cs_chat_messages')
-          .selectAll()
-          .where('sender_key', '=', message.senderKey)
-          .where('client_id', '=', message.clientId)
-          .executeTakeFirst();
+        const [existing] = (await byClientId(trx, message.senderKey, message.clientId)).rows;
         if (existing) return existing.chat_id === message.chatId ? { status: 'duplicate', message: toChatMessage(existing) } : { status: 'client_id_reused' };
       }
-      let bump = trx
-        .updateTable('cs_chats')
-        .set((eb) => ({
-          last_seq: eb('last_seq', '+', 1),
-          ...(replied ? { reply_due_at: null, first_response_at: eb.fn.coalesce('first_response_at', eb.val(now)) } : {}),
-        }))
-        .where('id', '=', message.chatId);
-      if (!allowClosed) bump = bump.where('status', '!=', 'closed');
-      const chat = await bump.returning('last_seq').executeTakeFirst();
+      const bumped = replied ? nextSeqOfReply[Number(allowClosed)]!(trx, message.chatId, now) : nextSeq[Number(allowClosed)]!(trx, message.chatId);
+      const [chat] = (await bumped).rows;
       if (!chat) return { status: 'closed' };
       const row: CsChatMessagesTable = {
         id: randomUUID(),
@@ -86,7 +99,7 @@ export function createChatMessageRepository(db: ServiceDb, writes: WriteTransact
         visible: message.visible ? 1 : 0,
         created_at: now,
       };
-      await trx.insertInto('cs_chat_messages').values(row).execute();
+      await insert(trx, row.id, row.chat_id, row.seq, row.author, row.agent_id, row.author_name, row.sender_key, row.client_id, row.body, row.event, row.visible, row.created_at);
       return { status: 'stored', message: toChatMessage(row) };
     });
   }
