@@ -1,7 +1,7 @@
 import { sql, type Selectable, type SqlBool } from 'kysely';
 import type { ChatStatus } from '@switchboard/protocol';
 import type { CsChatsTable, ServiceDb } from './schema.js';
-import { prepareQuery } from '../../store/preparedQuery.js';
+import { prepareQuery, prepareStatement } from '../../store/preparedQuery.js';
 import { affected, containsPattern, isRetryableConflict, parseJson, Rollback } from './util.js';
 import type { Trx, WriteTransactions } from './writes.js';
 
@@ -101,34 +101,57 @@ export function createChatRepository(db: ServiceDb, writes: WriteTransactions): 
     }
   }
 
-  async function takeSeat(trx: Trx, agentId: string, now: number): Promise<void> {
-    const result = await trx
+  // The statements of every assignment and closing, compiled once; they run inside the write transaction.
+  const takeSeatOf = prepareStatement(2, (agentId: string, now: number) =>
+    db
       .updateTable('cs_agents')
       .set((eb) => ({ active_chats: eb('active_chats', '+', 1), last_assigned_at: now }))
       .where('user_id', '=', agentId)
       .where('duty_status', '=', 'available')
-      .whereRef('active_chats', '<', 'max_chats')
-      .executeTakeFirst();
-    if (affected(result) === 0) throw new Rollback();
-  }
-
-  async function freeSeat(trx: Trx, agentId: string): Promise<void> {
-    await trx
+      .whereRef('active_chats', '<', 'max_chats'),
+  );
+  const freeSeatOf = prepareStatement(1, (agentId: string) =>
+    db
       .updateTable('cs_agents')
       .set((eb) => ({ active_chats: eb('active_chats', '-', 1) }))
       .where('user_id', '=', agentId)
-      .where('active_chats', '>', 0)
-      .execute();
+      .where('active_chats', '>', 0),
+  );
+  // An invited colleague who becomes the assignee is no longer listed as invited.
+  const forgetInvite = prepareStatement(2, (chatId: string, agentId: string) => db.deleteFrom('cs_chat_agents').where('chat_id', '=', chatId).where('agent_id', '=', agentId));
+  const rememberLastAgent = prepareStatement(2, (chatId: string, agentId: string) =>
+    db
+      .updateTable('cs_visitors')
+      .set({ last_agent_id: agentId })
+      .where('id', '=', (eb) => eb.selectFrom('cs_chats').select('visitor_id').where('id', '=', chatId)),
+  );
+
+  const assignQueued = prepareStatement(4, (chatId: string, agentId: string, now: number, replyDueAt: number | null) =>
+    db
+      .updateTable('cs_chats')
+      .set((eb) => ({
+        status: 'assigned',
+        assignee_id: agentId,
+        assigned_at: now,
+        first_assigned_at: eb.fn.coalesce('first_assigned_at', eb.val(now)),
+        queued_at: null,
+        reply_due_at: replyDueAt,
+      }))
+      .where('id', '=', chatId)
+      .where('status', '=', 'queued'),
+  );
+
+  async function takeSeat(trx: Trx, agentId: string, now: number): Promise<void> {
+    if (!(await takeSeatOf(trx, agentId, now)).numAffectedRows) throw new Rollback();
+  }
+
+  async function freeSeat(trx: Trx, agentId: string): Promise<void> {
+    await freeSeatOf(trx, agentId);
   }
 
   async function rememberAgent(trx: Trx, chatId: string, agentId: string): Promise<void> {
-    // An invited colleague who becomes the assignee is no longer listed as invited.
-    await trx.deleteFrom('cs_chat_agents').where('chat_id', '=', chatId).where('agent_id', '=', agentId).execute();
-    await trx
-      .updateTable('cs_visitors')
-      .set({ last_agent_id: agentId })
-      .where('id', '=', (eb) => eb.selectFrom('cs_chats').select('visitor_id').where('id', '=', chatId))
-      .execute();
+    await forgetInvite(trx, chatId, agentId);
+    await rememberLastAgent(trx, chatId, agentId);
   }
 
   // The two reads of nearly every visitor and agent frame, compiled once.
@@ -212,20 +235,7 @@ export function createChatRepository(db: ServiceDb, writes: WriteTransactions): 
     },
     assign(chatId, agentId, now, replyDueAt) {
       return attempt(async (trx) => {
-        const chat = await trx
-          .updateTable('cs_chats')
-          .set((eb) => ({
-            status: 'assigned',
-            assignee_id: agentId,
-            assigned_at: now,
-            first_assigned_at: eb.fn.coalesce('first_assigned_at', eb.val(now)),
-            queued_at: null,
-            reply_due_at: replyDueAt,
-          }))
-          .where('id', '=', chatId)
-          .where('status', '=', 'queued')
-          .executeTakeFirst();
-        if (affected(chat) === 0) throw new Rollback();
+        if (!(await assignQueued(trx, chatId, agentId, now, replyDueAt)).numAffectedRows) throw new Rollback();
         await takeSeat(trx, agentId, now);
         await rememberAgent(trx, chatId, agentId);
       });
