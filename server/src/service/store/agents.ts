@@ -74,6 +74,7 @@ export interface AgentRepository {
 }
 
 export function createAgentRepository(db: ServiceDb, writes: WriteTransactions): AgentRepository {
+  const byId = prepareQuery(db, 1, (userId: string) => db.selectFrom('cs_agents').selectAll().where('user_id', '=', userId));
   // Asked by every widget hello and chat start (department-less: the common case).
   const someoneOnDuty = prepareQuery(db, 0, () => db.selectFrom('cs_agents').select('user_id').where('duty_status', 'in', ['available', 'away']).limit(1));
   return {
@@ -91,12 +92,12 @@ export function createAgentRepository(db: ServiceDb, writes: WriteTransactions):
       return agent;
     },
     async find(userId) {
-      const row = await db.selectFrom('cs_agents').selectAll().where('user_id', '=', userId).executeTakeFirst();
+      const [row] = await byId(userId);
       return row && toAgent(row);
     },
     async findMany(userIds) {
       if (userIds.length === 0) return [];
-      const rows = await db.selectFrom('cs_agents').selectAll().where('user_id', 'in', [...userIds]).execute();
+      const rows = userIds.length === 1 ? await byId(userIds[0] as string) : await db.selectFrom('cs_agents').selectAll().where('user_id', 'in', [...userIds]).execute();
       return rows.map(toAgent);
     },
     async list() {

@@ -156,6 +156,8 @@ export function createChatRepository(db: ServiceDb, writes: WriteTransactions): 
 
   // The two reads of nearly every visitor and agent frame, compiled once.
   const byId = prepareQuery(db, 1, (id: string) => db.selectFrom('cs_chats').selectAll().where('id', '=', id));
+  // Asked for every message to an agent (who else is in the chat).
+  const inviteesOfOne = prepareQuery(db, 1, (chatId: string) => db.selectFrom('cs_chat_agents').selectAll().where('chat_id', '=', chatId).orderBy('joined_at'));
   // At most one chat per visitor is not closed (a unique index), so no order is needed.
   const openOfVisitor = prepareQuery(db, 1, (visitorId: string) => db.selectFrom('cs_chats').selectAll().where('visitor_id', '=', visitorId).where('status', '!=', 'closed').limit(1));
 
@@ -189,7 +191,9 @@ export function createChatRepository(db: ServiceDb, writes: WriteTransactions): 
     },
     async findMany(ids) {
       if (ids.length === 0) return [];
-      return (await db.selectFrom('cs_chats').selectAll().where('id', 'in', [...ids]).execute()).map(toChat);
+      // One chat is the common case (a change to one chat being announced): the compiled read.
+      const rows = ids.length === 1 ? await byId(ids[0] as string) : await db.selectFrom('cs_chats').selectAll().where('id', 'in', [...ids]).execute();
+      return rows.map(toChat);
     },
     async openForVisitor(visitorId) {
       const [row] = await openOfVisitor(visitorId);
@@ -341,7 +345,8 @@ export function createChatRepository(db: ServiceDb, writes: WriteTransactions): 
     async inviteesOf(chatIds) {
       const map = new Map<string, string[]>();
       if (chatIds.length === 0) return map;
-      const rows = await db.selectFrom('cs_chat_agents').selectAll().where('chat_id', 'in', [...chatIds]).orderBy('joined_at').execute();
+      const rows =
+        chatIds.length === 1 ? await inviteesOfOne(chatIds[0] as string) : await db.selectFrom('cs_chat_agents').selectAll().where('chat_id', 'in', [...chatIds]).orderBy('joined_at').execute();
       for (const row of rows) {
         const list = map.get(row.chat_id);
         if (list) list.push(row.agent_id);

@@ -96,7 +96,8 @@ export function createVisitorRepository(db: ServiceDb, writes: WriteTransactions
     },
     async findMany(ids) {
       if (ids.length === 0) return [];
-      return (await db.selectFrom('cs_visitors').selectAll().where('id', 'in', [...ids]).execute()).map(toVisitor);
+      const rows = ids.length === 1 ? await byId(ids[0] as string) : await db.selectFrom('cs_visitors').selectAll().where('id', 'in', [...ids]).execute();
+      return rows.map(toVisitor);
     },
     async update(id, changes) {
       const set = {
