@@ -154,6 +154,10 @@ export function createChatRepository(db: ServiceDb, writes: WriteTransactions): 
     await rememberLastAgent(trx, chatId, agentId);
   }
 
+  const insertQueued = prepareStatement(5, (id: string, siteId: string, visitorId: string, departmentId: string | null, now: number) =>
+    db.insertInto('cs_chats').values(queuedChatRow({ id, siteId, visitorId, departmentId }, now)),
+  );
+
   // The two reads of nearly every visitor and agent frame, compiled once.
   const byId = prepareQuery(db, 1, (id: string) => db.selectFrom('cs_chats').selectAll().where('id', '=', id));
   // Asked for every message to an agent (who else is in the chat).
@@ -163,27 +167,8 @@ export function createChatRepository(db: ServiceDb, writes: WriteTransactions): 
 
   return {
     async create(chat, now) {
-      const row: Selectable<CsChatsTable> = {
-        id: chat.id,
-        site_id: chat.siteId,
-        visitor_id: chat.visitorId,
-        department_id: chat.departmentId,
-        status: 'queued',
-        assignee_id: null,
-        queued_at: now,
-        created_at: now,
-        first_assigned_at: null,
-        assigned_at: null,
-        first_response_at: null,
-        reply_due_at: null,
-        missed_agent_ids: '[]',
-        closed_at: null,
-        closed_by: null,
-        last_seq: 0,
-        visitor_read_seq: 0,
-      };
-      await writes.run((trx) => trx.insertInto('cs_chats').values(row).execute());
-      return toChat(row);
+      await writes.run((trx) => insertQueued(trx, chat.id, chat.siteId, chat.visitorId, chat.departmentId, now));
+      return toChat(queuedChatRow(chat, now));
     },
     async find(id) {
       const [row] = await byId(id);
@@ -403,6 +388,29 @@ export function createChatRepository(db: ServiceDb, writes: WriteTransactions): 
       const rows = await query.orderBy('cs_chats.created_at', 'desc').orderBy('cs_chats.id', 'desc').limit(limit + 1).execute();
       return { chats: rows.slice(0, limit).map(toChat), hasMore: rows.length > limit };
     },
+  };
+}
+
+/** A chat as it starts: waiting in the queue. */
+function queuedChatRow(chat: NewChat, now: number): Selectable<CsChatsTable> {
+  return {
+    id: chat.id,
+    site_id: chat.siteId,
+    visitor_id: chat.visitorId,
+    department_id: chat.departmentId,
+    status: 'queued',
+    assignee_id: null,
+    queued_at: now,
+    created_at: now,
+    first_assigned_at: null,
+    assigned_at: null,
+    first_response_at: null,
+    reply_due_at: null,
+    missed_agent_ids: '[]',
+    closed_at: null,
+    closed_by: null,
+    last_seq: 0,
+    visitor_read_seq: 0,
   };
 }
 

@@ -1,4 +1,5 @@
 import type { Department } from '@switchboard/protocol';
+import { prepareQuery } from '../../store/preparedQuery.js';
 import type { ServiceDb } from './schema.js';
 import { affected } from './util.js';
 
@@ -14,10 +15,7 @@ export interface DepartmentRepository {
 
 export function createDepartmentRepository(db: ServiceDb): DepartmentRepository {
   return {
-    async list() {
-      const rows = await db.selectFrom('cs_departments').select(['id', 'name']).orderBy('name').execute();
-      return rows;
-    },
+    list: prepareQuery(db, 0, () => db.selectFrom('cs_departments').select(['id', 'name']).orderBy('name')),
     async find(id) {
       return db.selectFrom('cs_departments').select(['id', 'name']).where('id', '=', id).executeTakeFirst();
     },
