@@ -154,11 +154,12 @@ export function createChatRepository(db: ServiceDb, writes: WriteTransactions): 
     await rememberLastAgent(trx, chatId, agentId);
   }
 
+  // Every chat starts this way: waiting in the queue.
   const insertQueued = prepareStatement(5, (id: string, siteId: string, visitorId: string, departmentId: string | null, now: number) =>
     db.insertInto('cs_chats').values(queuedChatRow({ id, siteId, visitorId, departmentId }, now)),
   );
 
-  // The two reads of nearly every visitor and agent frame, compiled once.
+  // Nearly every visitor and agent frame reads its chat.
   const byId = prepareQuery(db, 1, (id: string) => db.selectFrom('cs_chats').selectAll().where('id', '=', id));
   // Asked for every message to an agent (who else is in the chat).
   const inviteesOfOne = prepareQuery(db, 1, (chatId: string) => db.selectFrom('cs_chat_agents').selectAll().where('chat_id', '=', chatId).orderBy('joined_at'));
