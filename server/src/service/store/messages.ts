@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Selectable } from 'kysely';
 import { ChatEvent, type ChatAuthor, type ChatMessage } from '@switchboard/protocol';
 import type { CsChatMessagesTable, ServiceDb } from './schema.js';
-import { prepareStatement } from '../../store/preparedQuery.js';
+import { prepareQuery, prepareStatement } from '../../store/preparedQuery.js';
 import { isUniqueViolation } from './util.js';
 import type { WriteTransactions } from './writes.js';
 
@@ -76,6 +76,9 @@ export function createChatMessageRepository(db: ServiceDb, writes: WriteTransact
   /** The same for an agent's reply, which also ends the reply deadline. */
   const nextSeqOfReply = [false, true].map((allowClosed) => prepareStatement(2, (chatId: string, now: number) => bumpSeq(chatId, allowClosed, now)));
 
+  // Every change to one chat announces its summary with the last message.
+  const messageAt = prepareQuery(db, 2, (chatId: string, seq: number) => db.selectFrom('cs_chat_messages').selectAll().where('chat_id', '=', chatId).where('seq', '=', seq));
+
   async function appendOnce(message: NewChatMessage, now: number, { allowClosed = false, replied = false }: AppendOptions): Promise<ChatAppendOutcome> {
     return writes.run(async (trx): Promise<ChatAppendOutcome> => {
       if (message.senderKey && message.clientId) {
@@ -125,11 +128,16 @@ export function createChatMessageRepository(db: ServiceDb, writes: WriteTransact
       const map = new Map<string, StoredChatMessage>();
       const withMessages = chats.filter((chat) => chat.lastSeq > 0);
       if (withMessages.length === 0) return map;
-      const rows = await db
-        .selectFrom('cs_chat_messages')
-        .selectAll()
-        .where((eb) => eb.or(withMessages.map((chat) => eb.and([eb('chat_id', '=', chat.id), eb('seq', '=', chat.lastSeq)]))))
-        .execute();
+      const [only] = withMessages;
+      const rows =
+        withMessages.length === 1 && only
+          ? await messageAt(only.id, only.lastSeq)
+          : await db
+              .selectFrom('cs_chat_messages')
+              .selectAll()
+              // One flat list of (chat, seq) pairs (an `or` of `and`s cost Kysely more to build than SQLite to run).
+              .where(({ eb, refTuple, tuple }) => eb(refTuple('chat_id', 'seq'), 'in', withMessages.map((chat) => tuple(chat.id, chat.lastSeq))))
+              .execute();
       for (const row of rows) map.set(row.chat_id, toChatMessage(row));
       return map;
     },
