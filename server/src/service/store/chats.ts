@@ -219,7 +219,8 @@ export function createChatRepository(db: ServiceDb, writes: WriteTransactions): 
         .selectFrom('cs_chats')
         .select((eb) => eb.fn.countAll<number>().as('ahead'))
         .where('status', '=', 'queued')
-        .where((eb) => eb.or([eb('queued_at', '<', queuedAt), eb.and([eb('queued_at', '=', queuedAt), eb('id', '<', chat.id)])]))
+        // Ahead: earlier, or as early and a smaller id (the queue's order); a range of the queue's index.
+        .where(({ eb, refTuple, tuple }) => eb(refTuple('queued_at', 'id'), '<', tuple(queuedAt, chat.id)))
         .executeTakeFirstOrThrow();
       return Number(row.ahead) + 1;
     },

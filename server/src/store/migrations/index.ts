@@ -3,6 +3,7 @@ import * as im from './001_im.js';
 import * as service from './002_service.js';
 import * as servicePresence from './003_service_presence.js';
 import * as chatMessageEvent from './004_chat_message_event.js';
+import * as queueOrderIndex from './005_queue_order_index.js';
 
 /**
  * Every migration, in order. Names sort lexically; never rename or edit one that has shipped —
@@ -13,4 +14,5 @@ export const migrations: Record<string, Migration> = {
   '002_service': service,
   '003_service_presence': servicePresence,
   '004_chat_message_event': chatMessageEvent,
+  '005_queue_order_index': queueOrderIndex,
 };
