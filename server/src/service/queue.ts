@@ -11,6 +11,9 @@ const MAX_PASSES = 50;
 /** Passes in a row in which the database refused every proposal (other nodes racing) before the sweeper takes over. */
 const MAX_REFUSED_PASSES = 3;
 
+/** What a drain did: the visitor's view of each chat it assigned, by chat id. */
+export type DrainResult = ReadonlyMap<string, VisitorChatView>;
+
 /**
  * The waiting line. Whenever room may have appeared (an agent came on duty or freed a seat, a
  * chat arrived, the sweeper's tick) the queue is drained: queued chats, longest waiter first, are
@@ -18,9 +21,6 @@ const MAX_REFUSED_PASSES = 3;
  * time and coalesce; drains on different nodes are safe because every assignment is a conditional
  * update in the database.
  */
-/** What a drain did: the visitor's view of each chat it assigned, by chat id. */
-export type DrainResult = ReadonlyMap<string, VisitorChatView>;
-
 export class ChatQueue {
   private current: Promise<DrainResult> = Promise.resolve(new Map());
   private pending: Promise<DrainResult> | undefined;

@@ -63,6 +63,23 @@ export interface VisitorRepository {
 export function createVisitorRepository(db: ServiceDb, writes: WriteTransactions): VisitorRepository {
   // Read for every visitor message and chat start.
   const byId = prepareQuery(db, 1, (id: string) => db.selectFrom('cs_visitors').selectAll().where('id', '=', id));
+  // Through the write transactions (not autocommit): on SQLite they share a commit whose fsync
+  // runs off the event loop, and the node's presence report touches thousands of rows at once.
+  async function presentMany(ids: readonly string[], now: number): Promise<string[]> {
+    if (ids.length === 0) return [];
+    return writes.run(async (trx) => {
+      const back = await trx
+        .updateTable('cs_visitors')
+        .set({ online: 1, leave_due_at: null, last_seen_at: now })
+        .where('id', 'in', [...ids])
+        .where('online', '=', 0)
+        .returning('id')
+        .execute();
+      await trx.updateTable('cs_visitors').set({ leave_due_at: null, last_seen_at: now }).where('id', 'in', [...ids]).execute();
+      return back.map((row) => row.id);
+    });
+  }
+
   return {
     async create(visitor, now) {
       const row: Selectable<CsVisitorsTable> = {
@@ -111,35 +128,10 @@ export function createVisitorRepository(db: ServiceDb, writes: WriteTransactions
       if (Object.keys(set).length === 0) return;
       await writes.run((trx) => trx.updateTable('cs_visitors').set(set).where('id', '=', id).execute());
     },
-    // Through the write transactions (not autocommit): on SQLite they share a commit whose fsync
-    // runs off the event loop, and the node's presence report touches thousands of rows at once.
-    present(id, now) {
-      return writes.run(async (trx) => {
-        const back = await trx
-          .updateTable('cs_visitors')
-          .set({ online: 1, leave_due_at: null, last_seen_at: now })
-          .where('id', '=', id)
-          .where('online', '=', 0)
-          .executeTakeFirst();
-        if (affected(back) > 0) return true;
-        await trx.updateTable('cs_visitors').set({ leave_due_at: null, last_seen_at: now }).where('id', '=', id).execute();
-        return false;
-      });
+    async present(id, now) {
+      return (await presentMany([id], now)).length > 0;
     },
-    async presentMany(ids, now) {
-      if (ids.length === 0) return [];
-      return writes.run(async (trx) => {
-        const back = await trx
-          .updateTable('cs_visitors')
-          .set({ online: 1, leave_due_at: null, last_seen_at: now })
-          .where('id', 'in', [...ids])
-          .where('online', '=', 0)
-          .returning('id')
-          .execute();
-        await trx.updateTable('cs_visitors').set({ leave_due_at: null, last_seen_at: now }).where('id', 'in', [...ids]).execute();
-        return back.map((row) => row.id);
-      });
-    },
+    presentMany,
     async leaving(id, dueAt) {
       await writes.run((trx) =>
         trx
