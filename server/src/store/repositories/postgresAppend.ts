@@ -1,62 +1,101 @@
 import type pg from 'pg';
 import type { Selectable } from 'kysely';
 import type { MessagesTable } from '../schema.js';
-import { byIdempotencyKey, clientIdsOf, conversationsToLock, planBatch, type AppendOutcome, type AppendRequest, type ConversationMemberRow } from './messageBatch.js';
+import { byIdempotencyKey, idempotencyKey, timeOrderedId, toMessage, type AppendOutcome, type AppendRequest } from './messageBatch.js';
 
 /*
- * The group commit on PostgreSQL: lists passed as arrays (a fixed statement text whatever the
- * batch size) and the insert and the last_seq update in one statement. Through Kysely each batch
- * sent an insert with ten parameters per row and IN lists of every length, in up to seven round
- * trips; now it is five (begin, look-up, lock, write, commit). The statements stay unnamed: a
- * named one gets a generic plan after five runs, planned before the messages table had rows.
+ * The group commit on PostgreSQL: the whole batch is one statement, so one round trip and its own
+ * transaction (autocommit). It was five round trips (begin, look-up, lock, write, commit), and
+ * under load each waited for a turn of the event loop and of the database's CPU: a batch took
+ * ~7.5 ms at 1,000 msg/s, and with one batch in flight that was the ceiling
+ * (docs/performance.md, section 16).
+ *
+ * The statement makes the same plan as `planBatch` does for SQLite:
+ * - `existing`: sends stored before under the same sender and client id (idempotency);
+ * - `candidates`: the first send of each (sender, client id) not stored before whose sender is a
+ *   member; a later repeat in the batch is answered as a duplicate of it;
+ * - `locked`: their conversations locked in id order (no deadlock between nodes), read at their
+ *   newest committed last_seq (READ COMMITTED re-reads a locked row);
+ * - `fresh`: seqs numbered per conversation in batch order, then inserted, and last_seq moved.
+ * Lists go in as arrays, so the text is the same whatever the batch size. The statement stays
+ * unnamed: a named one gets a generic plan after five runs, planned while the tables were empty.
  */
-const FIND_BY_CLIENT_IDS: pg.QueryConfig = {
-  text: `select id, conversation_id, seq, sender_id, client_id, kind, body, created_at, edited_at, deleted_at
-           from messages where client_id = any($1::text[])`,
-};
-/** Locked in id order (`order by` comes before the lock), so two nodes' batches cannot deadlock. */
-const LOCK_CONVERSATIONS: pg.QueryConfig = {
-  text: `select c.id as id, c.last_seq as last_seq, m.user_id as user_id
-           from conversations c join conversation_members m on m.conversation_id = c.id
-          where c.id = any($1::text[]) order by c.id for update of c`,
-};
-const WRITE_BATCH: pg.QueryConfig = {
-  text: `with inserted as (
+const APPEND_BATCH: pg.QueryConfig = {
+  text: `with req as (
+           select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
+                  with ordinality as r(id, conversation_id, sender_id, client_id, kind, body, ord)
+         ),
+         existing as materialized (
+           select m.* from messages m where (m.client_id, m.sender_id) in (select client_id, sender_id from req)
+         ),
+         candidates as materialized (
+           select distinct on (r.sender_id, r.client_id) r.* from req r
+            where not exists (select 1 from existing e where e.client_id = r.client_id and e.sender_id = r.sender_id)
+              and exists (select 1 from conversation_members cm where cm.conversation_id = r.conversation_id and cm.user_id = r.sender_id)
+            order by r.sender_id, r.client_id, r.ord
+         ),
+         locked as materialized (
+           select c.id, c.last_seq from conversations c
+            where c.id in (select conversation_id from candidates) order by c.id for update
+         ),
+         fresh as materialized (
+           select c.*, l.last_seq + row_number() over (partition by c.conversation_id order by c.ord) as seq
+             from candidates c join locked l on l.id = c.conversation_id
+         ),
+         inserted as (
            insert into messages (id, conversation_id, seq, sender_id, client_id, kind, body, created_at)
-           select id, conversation_id, seq, sender_id, client_id, kind, body, $8
-             from unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[])
-                  as r(id, conversation_id, seq, sender_id, client_id, kind, body)
+           select id, conversation_id, seq, sender_id, client_id, kind, body, $7 from fresh
+         ),
+         moved as (
+           update conversations c set last_seq = f.seq, updated_at = $7
+             from (select conversation_id, max(seq) as seq from fresh group by conversation_id) f
+            where c.id = f.conversation_id
          )
-         update conversations c set last_seq = u.seq, updated_at = $8
-           from unnest($9::text[], $10::bigint[]) as u(id, seq) where c.id = u.id`,
+         select f.ord, f.id, f.conversation_id, f.seq, f.sender_id, f.client_id, f.kind, f.body, $7::bigint as created_at,
+                null::bigint as edited_at, null::bigint as deleted_at,
+                array(select cm.user_id from conversation_members cm where cm.conversation_id = f.conversation_id) as recipients
+           from fresh f
+         union all
+         select null, e.id, e.conversation_id, e.seq, e.sender_id, e.client_id, e.kind, e.body, e.created_at, e.edited_at, e.deleted_at, null
+           from existing e`,
 };
+
+/** A row of the statement's answer: a message stored now (`ord`, `recipients`) or found stored before (both null). */
+interface AppendedRow extends Selectable<MessagesTable> {
+  ord: number | null;
+  recipients: string[] | null;
+}
 
 export function createPostgresAppender(pool: pg.Pool): (requests: readonly AppendRequest[], now: number) => Promise<AppendOutcome[]> {
   return async (requests, now) => {
-    const client = await pool.connect();
-    let broken = false;
-    try {
-      await client.query('begin');
-      const found = await client.query<Selectable<MessagesTable>>({ ...FIND_BY_CLIENT_IDS, values: [clientIdsOf(requests)] });
-      const existing = byIdempotencyKey(found.rows);
-      const toLock = conversationsToLock(requests, existing);
-      const locked = toLock.length > 0 ? (await client.query<ConversationMemberRow>({ ...LOCK_CONVERSATIONS, values: [toLock] })).rows : [];
-      const plan = planBatch(requests, existing, locked, now);
-      if (plan.rows.length > 0) {
-        const column = <K extends keyof MessagesTable>(key: K) => plan.rows.map((row) => row[key]);
-        const values = [column('id'), column('conversation_id'), column('seq'), column('sender_id'), column('client_id'), column('kind'), column('body'), now, [...plan.lastSeqs.keys()], [...plan.lastSeqs.values()]];
-        await client.query({ ...WRITE_BATCH, values });
-      }
-      await client.query('commit');
-      return plan.outcomes;
-    } catch (error) {
-      // A connection that cannot even roll back is discarded, not returned to the pool.
-      await client.query('rollback').catch(() => {
-        broken = true;
-      });
-      throw error;
-    } finally {
-      client.release(broken);
-    }
+    const column = <K extends keyof AppendRequest>(key: K) => requests.map((request) => request[key]);
+    const ids = requests.map(() => timeOrderedId(now));
+    const values = [ids, column('conversationId'), column('senderId'), column('clientId'), column('kind'), column('body'), now];
+    const { rows } = await pool.query<AppendedRow>({ ...APPEND_BATCH, values });
+    return outcomesOf(requests, rows);
   };
+}
+
+/** Each send's outcome, in batch order, from the rows the statement returned. */
+function outcomesOf(requests: readonly AppendRequest[], rows: readonly AppendedRow[]): AppendOutcome[] {
+  const existing = byIdempotencyKey(rows.filter((row) => row.ord === null));
+  const stored = new Map<string, { ord: number; message: AppendOutcome & { status: 'stored' } }>();
+  for (const row of rows) {
+    if (row.ord === null) continue;
+    const message = toMessage(row);
+    stored.set(idempotencyKey(message), { ord: row.ord, message: { status: 'stored', message, recipients: row.recipients ?? [] } });
+  }
+  return requests.map((request, index): AppendOutcome => {
+    const key = idempotencyKey(request);
+    const original = existing.get(key);
+    if (original) {
+      return original.conversationId === request.conversationId ? { status: 'duplicate', message: original } : { status: 'client_id_reused' };
+    }
+    const fresh = stored.get(key);
+    const ord = index + 1;
+    // A repeat of a send stored in this batch is its duplicate; a send before the one stored was
+    // refused (its sender was not a member there), as planBatch answers it on SQLite.
+    if (!fresh || fresh.ord > ord) return { status: 'not_member' };
+    return fresh.ord === ord ? fresh.message : { status: 'duplicate', message: fresh.message.message };
+  });
 }

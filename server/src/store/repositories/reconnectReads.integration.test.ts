@@ -1,11 +1,8 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { randomBytes, randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TEST_DATABASE_URL, TEST_STORES } from '../../test/testServer.js';
-import { createImRepositories, openStore, type ImRepositories, type Store } from '../index.js';
+import { TEST_STORES } from '../../test/testServer.js';
+import { openTestStore } from '../../test/testStore.js';
+import { createImRepositories, type ImRepositories, type Store } from '../index.js';
 
 /** The reads a reconnecting client makes (upgrade, welcome, catch-up), one query each, on both stores. */
 describe.each(TEST_STORES)('reconnect reads on %s', (kind) => {
@@ -25,21 +22,7 @@ describe.each(TEST_STORES)('reconnect reads on %s', (kind) => {
   };
 
   beforeAll(async () => {
-    if (kind === 'postgres') {
-      const schema = `sb_test_${process.pid}_${randomBytes(4).toString('hex')}`;
-      store = await openStore({ databaseUrl: TEST_DATABASE_URL, databaseSchema: schema, dataDir: os.tmpdir() });
-      cleanup = async () => {
-        await sql`drop schema ${sql.id(schema)} cascade`.execute(store.db);
-        await store.close();
-      };
-    } else {
-      const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-reads-'));
-      store = await openStore({ dataDir });
-      cleanup = async () => {
-        await store.close();
-        fs.rmSync(dataDir, { recursive: true, force: true });
-      };
-    }
+    ({ store, cleanup } = await openTestStore(kind, 'reads'));
     repos = createImRepositories(store);
     for (const user of [ann, bob, cid]) await repos.users.create({ ...user, displayName: user.username, passwordHash: 'x', roles: ['employee'] }, now);
     const member = (userId: string, role: 'owner' | 'member' = 'member') => ({ userId, role });
