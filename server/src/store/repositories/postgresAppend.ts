@@ -11,7 +11,9 @@ import { byIdempotencyKey, idempotencyKey, timeOrderedId, toMessage, type Append
  * (docs/performance.md, section 16).
  *
  * The statement makes the same plan as `planBatch` does for SQLite:
- * - `existing`: sends stored before under the same sender and client id (idempotency);
+ * - `existing`: messages stored before under these client ids, found through the (client_id,
+ *   sender_id) index (a pair-wise `in` was planned as a scan of the whole table); a send is
+ *   stored before when one of them has its sender too (idempotency);
  * - `candidates`: the first send of each (sender, client id) not stored before whose sender is a
  *   member; a later repeat in the batch is answered as a duplicate of it;
  * - `locked`: their conversations locked in id order (no deadlock between nodes), read at their
@@ -26,7 +28,7 @@ const APPEND_BATCH: pg.QueryConfig = {
                   with ordinality as r(id, conversation_id, sender_id, client_id, kind, body, ord)
          ),
          existing as materialized (
-           select m.* from messages m where (m.client_id, m.sender_id) in (select client_id, sender_id from req)
+           select m.* from messages m where m.client_id = any($4::text[])
          ),
          candidates as materialized (
            select distinct on (r.sender_id, r.client_id) r.* from req r
