@@ -47,7 +47,10 @@ type BatchResult = { outcomes: AppendOutcome[] } | { error: unknown };
  */
 export class MessageSender {
   private queue: Pending[] = [];
-  private flushing = false;
+  private pumpScheduled = false;
+  private inFlight = 0;
+  /** Conversations of the batches in flight: a send to one of them waits for the next batch. */
+  private readonly busy = new Set<string>();
   private idle: (() => void)[] = [];
   /** Sends of batches whose commit failed: stored or not, nobody knows yet. */
   private readonly uncertain = new Map<string, AppendRequest>();
@@ -64,9 +67,12 @@ export class MessageSender {
   send(request: AppendRequest): Promise<SendResult> {
     return new Promise((resolve, reject) => {
       this.queue.push({ request, resolve, reject });
-      if (!this.flushing) {
-        this.flushing = true;
-        setImmediate(() => void this.flush());
+      if (!this.pumpScheduled && this.inFlight < this.repos.messages.batchesInFlight) {
+        this.pumpScheduled = true;
+        setImmediate(() => {
+          this.pumpScheduled = false;
+          this.pump();
+        });
       }
     });
   }
@@ -77,7 +83,7 @@ export class MessageSender {
 
   /** Resolves once every queued send has been committed or failed (for graceful shutdown). */
   drain(): Promise<void> {
-    if (!this.flushing) return Promise.resolve();
+    if (this.inFlight === 0 && this.queue.length === 0) return Promise.resolve();
     return new Promise((resolve) => this.idle.push(resolve));
   }
 
@@ -111,24 +117,50 @@ export class MessageSender {
   }
 
   /**
-   * One transaction at a time. No waiting for company: a batch is whatever arrived by the end of
-   * this event-loop turn, and grows by itself while a transaction runs (a fixed 2 ms window was
-   * measured to add latency without moving the knee). A second transaction in flight was tried
-   * and broke seq order on PostgreSQL: a later batch can lock a shared conversation first
-   * (docs/performance.md, section 6).
+   * Starts batches while fewer than `batchesInFlight` are running. No waiting for company: a
+   * batch is whatever arrived by the end of this event-loop turn, and grows by itself while the
+   * running ones commit (a fixed 2 ms window was measured to add latency without moving the
+   * knee). Batches in flight share no conversation: a send to a conversation that one of them
+   * writes waits for the next batch, so a conversation's seqs follow the order of its sends and
+   * its messages are delivered in seq order. (Two overlapping batches broke that on PostgreSQL:
+   * the later one could lock a shared conversation first; docs/performance.md, section 6.)
    */
-  private async flush(): Promise<void> {
-    while (this.queue.length > 0) {
-      const batch = this.queue.splice(0, MAX_BATCH);
-      const result = await this.store(batch);
-      try {
-        await this.settleBatch(batch, result);
-      } catch (error) {
-        this.onError(error);
-      }
+  private pump(): void {
+    while (this.inFlight < this.repos.messages.batchesInFlight) {
+      const batch = this.takeBatch();
+      if (batch.length === 0) break;
+      this.inFlight += 1;
+      const conversations = new Set(batch.map((pending) => pending.request.conversationId));
+      for (const id of conversations) this.busy.add(id);
+      void this.commit(batch).finally(() => {
+        for (const id of conversations) this.busy.delete(id);
+        this.inFlight -= 1;
+        this.pump();
+        if (this.inFlight === 0 && this.queue.length === 0) for (const resolve of this.idle.splice(0)) resolve();
+      });
     }
-    this.flushing = false;
-    for (const resolve of this.idle.splice(0)) resolve();
+  }
+
+  /** Up to MAX_BATCH queued sends, in order, leaving those whose conversation is being written. */
+  private takeBatch(): Pending[] {
+    if (this.busy.size === 0 && this.queue.length <= MAX_BATCH) return this.queue.splice(0);
+    const batch: Pending[] = [];
+    const waiting: Pending[] = [];
+    for (const pending of this.queue) {
+      if (batch.length < MAX_BATCH && !this.busy.has(pending.request.conversationId)) batch.push(pending);
+      else waiting.push(pending);
+    }
+    this.queue = waiting;
+    return batch;
+  }
+
+  private async commit(batch: readonly Pending[]): Promise<void> {
+    const result = await this.store(batch);
+    try {
+      await this.settleBatch(batch, result);
+    } catch (error) {
+      this.onError(error);
+    }
   }
 
   /** The batch's transaction, timed; never rejects. */
@@ -179,19 +211,21 @@ export class MessageSender {
       const key = uncertainKey(pending.request);
       if (this.uncertain.delete(key) && outcomes[index]?.status === 'duplicate') storedBefore.set(key, pending.request);
     });
+    // Taken before the first await: a batch settling meanwhile must not recover them again.
+    const toFind = [...this.uncertain.values(), ...storedBefore.values()];
+    this.uncertain.clear();
     try {
-      const messages = await this.repos.messages.findByClientIds([...this.uncertain.values(), ...storedBefore.values()]);
+      const messages = await this.repos.messages.findByClientIds(toFind);
       const recipients = new Map<string, string[]>();
       for (const message of messages) {
         if (!recipients.has(message.conversationId)) recipients.set(message.conversationId, await this.repos.conversations.memberIds(message.conversationId));
       }
-      this.uncertain.clear();
       for (const message of messages) remember(this.recovered, uncertainKey(message), MAX_UNCERTAIN);
       return messages.sort((a, b) => a.seq - b.seq).map((message) => ({ message, recipients: recipients.get(message.conversationId) ?? [] }));
     } catch (error) {
       // Unreachable again: try after the next successful commit.
       this.onError(error);
-      for (const [key, request] of storedBefore) this.uncertain.set(key, request);
+      for (const request of toFind) this.uncertain.set(uncertainKey(request), request);
       return [];
     }
   }

@@ -1,12 +1,14 @@
 import net from 'node:net';
+import { GROUP_COMMIT_TAG } from '../store/repositories/postgresAppend.js';
 
 /*
  * A loopback TCP proxy the tests put between two parties (server ↔ PostgreSQL, client ↔ server)
  * to break the network on purpose:
  *   cut()        every connection is reset now and new ones are refused (a database that went away);
  *   blackhole()  bytes stop flowing both ways and nobody is told (a dropped network path);
- *   failNextCommit()  the next PostgreSQL COMMIT reaches the database and commits, but its answer
- *                is swallowed and the connection reset: the writer cannot know it committed.
+ *   failNextCommit()  the next PostgreSQL commit (a COMMIT, or the group commit's statement, its
+ *                own transaction) reaches the database and commits, but its answer is swallowed
+ *                and the connection reset: the writer cannot know it committed.
  *   restore()    back to normal for new connections.
  */
 
@@ -19,6 +21,9 @@ interface Pair {
 
 /** The simple-protocol Query message `commit` as node-postgres sends Kysely's COMMIT. */
 const PG_COMMIT = Buffer.concat([Buffer.from('Q'), Buffer.from([0, 0, 0, 11]), Buffer.from('commit\0', 'latin1')]);
+const PG_GROUP_COMMIT = Buffer.from(GROUP_COMMIT_TAG, 'latin1');
+/** ReadyForQuery: the database is done with the request, its transaction committed. */
+const PG_READY = Buffer.from([0x5a, 0, 0, 0, 5]);
 
 export class TcpProxy {
   private mode: Mode = 'open';
@@ -103,7 +108,7 @@ export class TcpProxy {
     let swallowing = false;
     client.on('data', (chunk: Buffer) => {
       if (this.mode === 'blackhole') return;
-      if (this.commitTrap && chunk.includes(PG_COMMIT)) {
+      if (this.commitTrap && (chunk.includes(PG_COMMIT) || chunk.includes(PG_GROUP_COMMIT))) {
         swallowing = true;
       }
       upstream.write(chunk);
@@ -111,7 +116,8 @@ export class TcpProxy {
     upstream.on('data', (chunk: Buffer) => {
       if (this.mode === 'blackhole') return;
       if (swallowing) {
-        // The database answered the COMMIT: it is durable now, and the writer never hears so.
+        // Once the database says it is ready again the commit is durable, and the writer never hears so.
+        if (!chunk.includes(PG_READY)) return;
         const trap = this.commitTrap;
         this.commitTrap = undefined;
         this.destroy(pair);

@@ -16,6 +16,12 @@ export interface MessageRepository {
    * on the conversation so concurrent writers (other nodes) never share a number.
    */
   appendBatch(requests: readonly AppendRequest[], now: number): Promise<AppendOutcome[]>;
+  /**
+   * How many appendBatch calls are worth running at once, given batches that share no
+   * conversation: PostgreSQL runs them on separate connections; SQLite runs one transaction
+   * while the previous one waits for its fsync off the event loop.
+   */
+  readonly batchesInFlight: number;
   /** Messages with seq < before (or the newest), ascending; one extra row tells whether more exist. */
   before(conversationId: string, before: number | undefined, limit: number): Promise<{ messages: Message[]; hasMore: boolean }>;
   /** Messages with seq > after, ascending; undefined when `userId` is not a member of the conversation. */
@@ -26,6 +32,10 @@ export interface MessageRepository {
   edit(conversationId: string, messageId: string, body: string, now: number): Promise<Message | undefined>;
   markDeleted(conversationId: string, messageId: string, now: number): Promise<Message | undefined>;
 }
+
+/** Three of the pool's ten connections: the rest stay free for reads. */
+const POSTGRES_BATCHES_IN_FLIGHT = 3;
+const SQLITE_BATCHES_IN_FLIGHT = 2;
 
 /** Client ids per look-up statement (one parameter each). */
 const LOOKUP_CHUNK = 400;
@@ -55,6 +65,7 @@ export function createMessageRepository(store: Pick<Store, 'db' | 'sqlite' | 'po
   );
   const memberRow = prepareQuery(db, 2, isMember);
   return {
+    batchesInFlight: store.postgres ? POSTGRES_BATCHES_IN_FLIGHT : SQLITE_BATCHES_IN_FLIGHT,
     async appendBatch(requests, now) {
       if (requests.length === 0) return [];
       try {

@@ -21,9 +21,12 @@ import { byIdempotencyKey, idempotencyKey, timeOrderedId, toMessage, type Append
  * - `fresh`: seqs numbered per conversation in batch order, then inserted, and last_seq moved.
  * Lists go in as arrays, so the text is the same whatever the batch size. The statement stays
  * unnamed: a named one gets a generic plan after five runs, planned while the tables were empty.
+ * Its leading comment names it in pg_stat_activity (and to the fault tests' proxy).
  */
+export const GROUP_COMMIT_TAG = '/* switchboard group commit */';
 const APPEND_BATCH: pg.QueryConfig = {
-  text: `with req as (
+  text: `${GROUP_COMMIT_TAG}
+         with req as (
            select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
                   with ordinality as r(id, conversation_id, sender_id, client_id, kind, body, ord)
          ),
