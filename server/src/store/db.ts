@@ -6,6 +6,7 @@ import type pg from 'pg';
 import type { Database } from './schema.js';
 import { migrations } from './migrations/index.js';
 import { createSqliteConnection, type SqliteConnection } from './sqliteConnection.js';
+import { preparedStatementName } from './preparedQuery.js';
 import { FifoSqliteDialect } from './sqliteDialect.js';
 import { withStatementCache } from './statementCache.js';
 
@@ -107,7 +108,10 @@ async function openPostgres(url: string, schema: string | undefined): Promise<St
   // connection dropping under a running query also emits 'error' on the client, which, unheard,
   // would kill the process. The query itself fails (the send gets `unavailable`) and the pool
   // discards the broken client when it is released.
-  pool.on('connect', (client) => client.on('error', () => {}));
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+    prepareCompiledQueries(client);
+  });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,
@@ -122,6 +126,21 @@ async function openPostgres(url: string, schema: string | undefined): Promise<St
       }
     },
     close: () => db.destroy(),
+  };
+}
+
+/**
+ * Kysely sends every query unnamed, so PostgreSQL parses and plans it on every call. The queries
+ * compiled once (store/preparedQuery.ts) go out as named statements instead: prepared on first
+ * use on each connection, planned once (after five custom plans PostgreSQL may keep a generic
+ * one, which for these key look-ups is the same plan).
+ */
+function prepareCompiledQueries(client: pg.PoolClient): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  (client as { query: unknown }).query = (...args: unknown[]) => {
+    const [text, values] = args;
+    const name = typeof text === 'string' && Array.isArray(values) ? preparedStatementName(text) : undefined;
+    return name ? query({ name, text, values }, ...args.slice(2)) : query(...args);
   };
 }
 

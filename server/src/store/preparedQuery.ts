@@ -34,9 +34,22 @@ export function prepareStatement<Args extends readonly unknown[], Row>(
   return (runner, ...args) => runner.executeQuery(bind(args));
 }
 
+/** The SQL of every compiled-once query, with the name PostgreSQL knows its prepared statement by. */
+const statementNames = new Map<string, string>();
+
+/**
+ * The name to prepare this SQL under on PostgreSQL, if it is one of the compiled-once queries
+ * (store/db.ts). Each connection then parses and plans it once instead of on every call; these
+ * are the hot, simple statements, whose plans do not depend on their arguments.
+ */
+export function preparedStatementName(sql: string): string | undefined {
+  return statementNames.get(sql);
+}
+
 function compileOnce<Args extends readonly unknown[], Row>(arity: number, build: (...args: Args) => Compilable<Row>): (args: Args) => CompiledQuery<Row> {
   const standIns = Array.from({ length: arity }, (_, index) => `\u0000arg${index}\u0000`);
   const compiled = build(...(standIns as unknown as Args)).compile();
+  if (!statementNames.has(compiled.sql)) statementNames.set(compiled.sql, `sb_prepared_${statementNames.size + 1}`);
   // For each parameter of the compiled query: the index of the argument it takes, or -1 (a constant).
   const argumentAt = compiled.parameters.map((parameter) => standIns.indexOf(parameter as string));
   for (let index = 0; index < arity; index += 1) {
