@@ -105,6 +105,9 @@ export async function seed(storeOptions, spec, dist) {
     for (let i = 0; i < members.length; i += CHUNK) await trx.insertInto('conversation_members').values(members.slice(i, i + CHUNK)).execute();
     if (spec.service) fixture.site = await seedService(trx, spec.service, fixture, users, now, newAgentRow);
   });
+  // A running deployment's tables have statistics; freshly seeded ones have none until autovacuum
+  // comes by (up to a minute later), and plans made without them are not what production runs.
+  if (store.postgres) await store.postgres.query('analyze');
   await store.close();
   return fixture;
 }
