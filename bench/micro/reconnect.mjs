@@ -1,10 +1,11 @@
 // Microbenchmark of the store reads a reconnecting IM client costs the server, no network: the
 // upgrade's authentication, the welcome's conversation summaries and the catch-up of the
 // conversations it is behind in, on a store seeded like the reconnect scenario (DMs at offsets 1
-// and 3, one group each) with messages already sent. Reported per client: CPU and event-loop
-// busy time of each step. Builds given with --dists run interleaved round by round, each on its
-// own store seeded alike and opened afresh for the reads (the first round starts with empty
-// caches, as a restarted server does), and the median of --rounds is reported.
+// and 3, one group each) with messages already sent. Reported per client: CPU, event-loop busy
+// time and wall time (one client at a time; on PostgreSQL mostly the database's) of each step.
+// Builds given with --dists run interleaved round by round, each on its own store seeded alike
+// and opened afresh for the reads (the first round starts with empty caches, as a restarted
+// server does), and the median of --rounds is reported.
 //   node bench/micro/reconnect.mjs [--store sqlite|postgres] [--users 10000] [--messages 30000]
 //                                  [--behind 2] [--dists a,b] [--rounds 3]
 //   --behind  conversations per client that got messages while it was away (synced from 2 back)
@@ -56,7 +57,7 @@ try {
   for (const variant of variants) {
     const parts = STEPS.map((step) => {
       const runs = variant.runs.get(step);
-      return `${step} ${round(mid(runs.map((run) => run.cpuUs)), 0)} µs CPU / ${round(mid(runs.map((run) => run.loopUs)), 0)} µs loop`;
+      return `${step} ${round(mid(runs.map((run) => run.cpuUs)), 0)} µs CPU / ${round(mid(runs.map((run) => run.loopUs)), 0)} µs loop / ${round(mid(runs.map((run) => run.wallUs)), 0)} µs wall`;
     });
     console.log(`${values.store} ${variant.dist.split('/').slice(-2).join('/').padEnd(16)} per client: ${parts.join(', ')} (median of ${values.rounds})`);
   }
@@ -79,14 +80,16 @@ async function sendMessages(repos, fixture, count) {
 
 /** Every user once, as the gateway does it: authenticate, welcome, sync the conversations behind. */
 async function reconnectEveryone({ fixture, im, byUser }, behind) {
-  const spent = Object.fromEntries(STEPS.map((step) => [step, { cpuUs: 0, loopUs: 0 }]));
+  const spent = Object.fromEntries(STEPS.map((step) => [step, { cpuUs: 0, loopUs: 0, wallUs: 0 }]));
   const measure = async (step, work) => {
+    const started = performance.now();
     const cpu = process.cpuUsage();
     const loop = performance.eventLoopUtilization();
     const result = await work();
     const used = process.cpuUsage(cpu);
     spent[step].cpuUs += used.user + used.system;
     spent[step].loopUs += performance.eventLoopUtilization(loop).active * 1000;
+    spent[step].wallUs += (performance.now() - started) * 1000;
     return result;
   };
   for (const [index, user] of fixture.users.entries()) {
@@ -106,6 +109,7 @@ async function reconnectEveryone({ fixture, im, byUser }, behind) {
   for (const step of STEPS) {
     spent[step].cpuUs /= clients;
     spent[step].loopUs /= clients;
+    spent[step].wallUs /= clients;
   }
   return spent;
 }
