@@ -1,3 +1,4 @@
+import type { Message } from '@switchboard/protocol';
 import { describe, expect, it } from 'vitest';
 import type { Bus } from '../bus/bus.js';
 import type { ImRepositories } from '../store/index.js';
@@ -7,21 +8,23 @@ import { MessageSender } from './messageSender.js';
 /** A message store whose batches commit when the test says so, numbering seqs per conversation. */
 function controlledStore(batchesInFlight: number) {
   const lastSeq = new Map<string, number>();
-  const running: { requests: readonly AppendRequest[]; commit: () => void; fail: () => void }[] = [];
+  const stored = new Map<string, Message>();
+  const running: { requests: readonly AppendRequest[]; commit: () => void; fail: () => void; loseAnswer: () => void }[] = [];
   const appendBatch = (requests: readonly AppendRequest[], now: number) =>
     new Promise<AppendOutcome[]>((resolve, reject) => {
-      const commit = () =>
-        resolve(
-          requests.map((request, index) => {
-            const seq = (lastSeq.get(request.conversationId) ?? 0) + 1;
-            lastSeq.set(request.conversationId, seq);
-            const message = { id: `${request.clientId}-${index}`, seq, createdAt: now, editedAt: null, deletedAt: null, ...request };
-            return { status: 'stored', message, recipients: ['reader'] };
-          }),
-        );
-      running.push({ requests, commit, fail: () => reject(new Error('connection lost')) });
+      const write = () =>
+        requests.map((request, index): AppendOutcome => {
+          const seq = (lastSeq.get(request.conversationId) ?? 0) + 1;
+          lastSeq.set(request.conversationId, seq);
+          const message = { id: `${request.clientId}-${index}`, seq, createdAt: now, editedAt: null, deletedAt: null, ...request };
+          stored.set(request.clientId, message);
+          return { status: 'stored', message, recipients: ['reader'] };
+        });
+      const fail = () => reject(new Error('connection lost'));
+      running.push({ requests, commit: () => resolve(write()), fail, loseAnswer: () => (write(), fail()) });
     });
-  const repos = { messages: { batchesInFlight, appendBatch, findByClientIds: async () => [] }, conversations: { memberIds: async () => ['reader'] } } as unknown as ImRepositories;
+  const findByClientIds = async (requests: readonly { clientId: string }[]) => requests.flatMap((request) => stored.get(request.clientId) ?? []);
+  const repos = { messages: { batchesInFlight, appendBatch, findByClientIds }, conversations: { memberIds: async () => ['reader'] } } as unknown as ImRepositories;
   const delivered: { conversationId: string; seq: number; body: string }[] = [];
   const bus = { publish: (_topic: string, event: { frame: { message: { conversationId: string; seq: number; body: string } } }) => delivered.push(event.frame.message) } as unknown as Bus;
   return { repos, bus, running, delivered };
@@ -72,5 +75,26 @@ describe('MessageSender batches in flight', () => {
     await draining;
     expect(drained).toBe(true);
     expect(sender.stats()).toMatchObject({ stored: 1, failed: 1, batches: 1, queued: 0 });
+  });
+
+  it('after a commit whose answer was lost, delivers what it stored before anything newer of that conversation', async () => {
+    const store = controlledStore(2);
+    const sender = new MessageSender(store.repos, store.bus, () => {});
+    const lost = sender.send(send('x', 'x1'));
+    await turn();
+    const beside = sender.send(send('y', 'y1'));
+    await turn();
+    store.running[0]?.loseAnswer(); // x1 is stored, its sender hears "unavailable"
+    await expect(lost).rejects.toMatchObject({ code: 'unavailable' });
+    const newer = sender.send(send('x', 'x2'));
+    await turn();
+    expect(store.running).toHaveLength(2); // x2 waits: one batch at a time until x1 is accounted for
+
+    store.running[1]?.commit();
+    await beside;
+    await turn();
+    store.running[2]?.commit();
+    await newer;
+    expect(store.delivered.map((message) => message.body)).toEqual(['x1', 'y1', 'x2']);
   });
 });

@@ -51,6 +51,8 @@ export class MessageSender {
   private inFlight = 0;
   /** Conversations of the batches in flight: a send to one of them waits for the next batch. */
   private readonly busy = new Set<string>();
+  /** A recovery of uncertain sends is looking them up (see recoverUncertain). */
+  private recovering = false;
   private idle: (() => void)[] = [];
   /** Sends of batches whose commit failed: stored or not, nobody knows yet. */
   private readonly uncertain = new Map<string, AppendRequest>();
@@ -67,7 +69,7 @@ export class MessageSender {
   send(request: AppendRequest): Promise<SendResult> {
     return new Promise((resolve, reject) => {
       this.queue.push({ request, resolve, reject });
-      if (!this.pumpScheduled && this.inFlight < this.repos.messages.batchesInFlight) {
+      if (!this.pumpScheduled && this.inFlight < this.batchLimit()) {
         this.pumpScheduled = true;
         setImmediate(() => {
           this.pumpScheduled = false;
@@ -126,7 +128,7 @@ export class MessageSender {
    * the later one could lock a shared conversation first; docs/performance.md, section 6.)
    */
   private pump(): void {
-    while (this.inFlight < this.repos.messages.batchesInFlight) {
+    while (this.inFlight < this.batchLimit()) {
       const batch = this.takeBatch();
       if (batch.length === 0) break;
       this.inFlight += 1;
@@ -139,6 +141,15 @@ export class MessageSender {
         if (this.inFlight === 0 && this.queue.length === 0) for (const resolve of this.idle.splice(0)) resolve();
       });
     }
+  }
+
+  /**
+   * One batch at a time while sends of a failed commit are unaccounted for: those found stored are
+   * delivered before anything newer of their conversations, which a batch beside the recovering
+   * one could otherwise deliver first.
+   */
+  private batchLimit(): number {
+    return this.uncertain.size > 0 || this.recovering ? 1 : this.repos.messages.batchesInFlight;
   }
 
   /** Up to MAX_BATCH queued sends, in order, leaving those whose conversation is being written. */
@@ -214,6 +225,7 @@ export class MessageSender {
     // Taken before the first await: a batch settling meanwhile must not recover them again.
     const toFind = [...this.uncertain.values(), ...storedBefore.values()];
     this.uncertain.clear();
+    this.recovering = true;
     try {
       const messages = await this.repos.messages.findByClientIds(toFind);
       const recipients = new Map<string, string[]>();
@@ -227,6 +239,8 @@ export class MessageSender {
       this.onError(error);
       for (const request of toFind) this.uncertain.set(uncertainKey(request), request);
       return [];
+    } finally {
+      this.recovering = false;
     }
   }
 
