@@ -1,6 +1,8 @@
 import type { ChatEvent, ChatEventCode } from '@switchboard/protocol';
 import type { ServiceRepositories } from './store/index.js';
 import type { ChatRecord } from './store/chats.js';
+import type { ChatAppendOutcome } from './store/messages.js';
+import type { Trx } from './store/writes.js';
 import type { Notifier } from './notify.js';
 
 type Params = Readonly<Record<string, string>>;
@@ -38,7 +40,11 @@ export function englishLine(event: ChatEvent): string {
   return ENGLISH[event.code](event.params);
 }
 
-/** System lines in a chat, stored like any message (they get a sequence number) and then announced. */
+/**
+ * System lines in a chat, stored like any message (they get a sequence number) and then announced.
+ * A line that tells of a change of the chat (joined, closed) is stored in the unit of work that
+ * makes the change: one commit for both, and no line for a change that did not happen.
+ */
 export class SystemLines {
   constructor(
     private readonly repos: ServiceRepositories,
@@ -48,11 +54,20 @@ export class SystemLines {
 
   /** `visible`: false for lines only agents see (invites, "visitor left"); `agentIds`: the agents in the chat, when known. */
   async post(chat: ChatRecord, event: ChatEvent, visible: boolean, agentIds?: readonly string[]): Promise<void> {
-    const outcome = await this.repos.messages.append(
-      { chatId: chat.id, author: 'system', agentId: null, authorName: null, senderKey: null, clientId: null, body: englishLine(event), event, visible },
+    await this.announce(chat, await this.repos.writes.run((trx) => this.storeIn(trx, chat.id, event, visible)), agentIds);
+  }
+
+  /** Stores the line as a step of the caller's unit of work; announce() it once that unit is committed. */
+  storeIn(trx: Trx, chatId: string, event: ChatEvent, visible: boolean): Promise<ChatAppendOutcome> {
+    return this.repos.messages.appendIn(
+      trx,
+      { chatId, author: 'system', agentId: null, authorName: null, senderKey: null, clientId: null, body: englishLine(event), event, visible },
       this.now(),
       { allowClosed: true },
     );
+  }
+
+  async announce(chat: ChatRecord, outcome: ChatAppendOutcome, agentIds?: readonly string[]): Promise<void> {
     if (outcome.status === 'stored') await this.notify.message(chat, outcome.message, agentIds);
   }
 }

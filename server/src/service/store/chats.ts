@@ -2,8 +2,8 @@ import { sql, type Selectable, type SqlBool } from 'kysely';
 import type { ChatStatus } from '@switchboard/protocol';
 import type { CsChatsTable, ServiceDb } from './schema.js';
 import { prepareQuery, prepareStatement } from '../../store/preparedQuery.js';
-import { affected, containsPattern, isRetryableConflict, parseJson, Rollback } from './util.js';
-import type { Trx, WriteTransactions } from './writes.js';
+import { affected, containsPattern, parseJson, Rollback } from './util.js';
+import { attempt, type Trx, type WriteTransactions } from './writes.js';
 
 export type ClosedBy = 'agent' | 'visitor' | 'system';
 
@@ -43,6 +43,8 @@ export interface NewChat {
  */
 export interface ChatRepository {
   create(chat: NewChat, now: number): Promise<ChatRecord>;
+  /** create() as a step of the caller's unit of work (the chat stored with its first message). */
+  createIn(trx: Trx, chat: NewChat, now: number): Promise<ChatRecord>;
   find(id: string): Promise<ChatRecord | undefined>;
   findMany(ids: readonly string[]): Promise<ChatRecord[]>;
   /** The visitor's chat that is not closed, if any. */
@@ -58,6 +60,8 @@ export interface ChatRepository {
   queuePosition(chat: ChatRecord): Promise<number | null>;
   /** queued → assigned to `agentId`, if the chat is still queued and the agent available with room. */
   assign(chatId: string, agentId: string, now: number, replyDueAt: number | null): Promise<boolean>;
+  /** assign() as a step of the caller's unit of work; throws Rollback when it cannot be made (run it with `attempt`). */
+  assignIn(trx: Trx, chatId: string, agentId: string, now: number, replyDueAt: number | null): Promise<void>;
   /** assigned(from) → assigned(to), if `from` still holds it and `to` is available with room. */
   reassign(chatId: string, fromId: string, toId: string, now: number, options: { replyDueAt: number | null; onlyIfReplyDue?: boolean; missedAgentIds?: string[] }): Promise<boolean>;
   /** assigned(from) → queued, at the front (by the chat's start time); optionally into another department. */
@@ -65,10 +69,10 @@ export interface ChatRepository {
   /** queued → queued in another department. */
   moveQueued(chatId: string, departmentId: string | null): Promise<boolean>;
   /**
-   * Closes the chat (releasing its assignee's capacity); the record before closing, or undefined if
-   * already closed. `known`: the caller's fresh read of the chat, tried before reading it again.
+   * Closes `chat` (releasing its assignee's capacity) as a step of the caller's unit of work, if it
+   * is still as read: same status, same assignee. Throws Rollback otherwise (run it with `attempt`).
    */
-  close(chatId: string, closedBy: ClosedBy, now: number, known?: ChatRecord): Promise<ChatRecord | undefined>;
+  closeIn(trx: Trx, chat: ChatRecord, closedBy: ClosedBy, now: number): Promise<void>;
   /** Moves a passed reply deadline (null: drops it). */
   postponeReply(chatId: string, now: number, replyDueAt: number | null): Promise<boolean>;
   /** Assigned chats whose reply deadline passed. */
@@ -87,19 +91,8 @@ export interface ChatRepository {
 }
 
 export function createChatRepository(db: ServiceDb, writes: WriteTransactions): ChatRepository {
-  /** Runs a conditional transaction: false when it rolled back on purpose; retried on a PostgreSQL deadlock. */
-  async function attempt(work: (trx: Trx) => Promise<void>): Promise<boolean> {
-    for (let round = 0; ; round += 1) {
-      try {
-        await writes.run(work);
-        return true;
-      } catch (error) {
-        if (error instanceof Rollback) return false;
-        if (isRetryableConflict(error) && round < 3) continue;
-        throw error;
-      }
-    }
-  }
+  /** Runs a conditional unit: false when it rolled back on purpose. */
+  const made = async (work: (trx: Trx) => Promise<void>): Promise<boolean> => (await attempt(writes, work)) !== undefined;
 
   // The statements of every assignment and closing, compiled once; they run inside the write transaction.
   const takeSeatOf = prepareStatement(2, (agentId: string, now: number) =>
@@ -166,11 +159,20 @@ export function createChatRepository(db: ServiceDb, writes: WriteTransactions): 
   // At most one chat per visitor is not closed (a unique index), so no order is needed.
   const openOfVisitor = prepareQuery(db, 1, (visitorId: string) => db.selectFrom('cs_chats').selectAll().where('visitor_id', '=', visitorId).where('status', '!=', 'closed').limit(1));
 
+  async function createIn(trx: Trx, chat: NewChat, now: number): Promise<ChatRecord> {
+    await insertQueued(trx, chat.id, chat.siteId, chat.visitorId, chat.departmentId, now);
+    return toChat(queuedChatRow(chat, now));
+  }
+
+  async function assignIn(trx: Trx, chatId: string, agentId: string, now: number, replyDueAt: number | null): Promise<void> {
+    if (!(await assignQueued(trx, chatId, agentId, now, replyDueAt)).numAffectedRows) throw new Rollback();
+    await takeSeat(trx, agentId, now);
+    await rememberAgent(trx, chatId, agentId);
+  }
+
   return {
-    async create(chat, now) {
-      await writes.run((trx) => insertQueued(trx, chat.id, chat.siteId, chat.visitorId, chat.departmentId, now));
-      return toChat(queuedChatRow(chat, now));
-    },
+    create: (chat, now) => writes.run((trx) => createIn(trx, chat, now)),
+    createIn,
     async find(id) {
       const [row] = await byId(id);
       return row && toChat(row);
@@ -224,16 +226,11 @@ export function createChatRepository(db: ServiceDb, writes: WriteTransactions): 
         .executeTakeFirstOrThrow();
       return Number(row.ahead) + 1;
     },
-    assign(chatId, agentId, now, replyDueAt) {
-      return attempt(async (trx) => {
-        if (!(await assignQueued(trx, chatId, agentId, now, replyDueAt)).numAffectedRows) throw new Rollback();
-        await takeSeat(trx, agentId, now);
-        await rememberAgent(trx, chatId, agentId);
-      });
-    },
+    assign: (chatId, agentId, now, replyDueAt) => made((trx) => assignIn(trx, chatId, agentId, now, replyDueAt)),
+    assignIn,
     reassign(chatId, fromId, toId, now, options) {
       if (fromId === toId) return Promise.resolve(false);
-      return attempt(async (trx) => {
+      return made(async (trx) => {
         let query = trx
           .updateTable('cs_chats')
           .set({
@@ -259,7 +256,7 @@ export function createChatRepository(db: ServiceDb, writes: WriteTransactions): 
       });
     },
     requeue(chatId, fromId, _now, departmentId) {
-      return attempt(async (trx) => {
+      return made(async (trx) => {
         const result = await trx
           .updateTable('cs_chats')
           .set((eb) => ({
@@ -282,23 +279,15 @@ export function createChatRepository(db: ServiceDb, writes: WriteTransactions): 
       const result = await db.updateTable('cs_chats').set({ department_id: departmentId }).where('id', '=', chatId).where('status', '=', 'queued').executeTakeFirst();
       return affected(result) > 0;
     },
-    async close(chatId, closedBy, now, known) {
-      for (let round = 0; round < 5; round += 1) {
-        const chat = round === 0 && known ? known : await this.find(chatId);
-        if (!chat || chat.status === 'closed') return undefined;
-        const done = await attempt(async (trx) => {
-          let query = trx
-            .updateTable('cs_chats')
-            .set({ status: 'closed', closed_at: now, closed_by: closedBy, queued_at: null, reply_due_at: null })
-            .where('id', '=', chatId)
-            .where('status', '=', chat.status);
-          query = chat.assigneeId === null ? query.where('assignee_id', 'is', null) : query.where('assignee_id', '=', chat.assigneeId);
-          if (affected(await query.executeTakeFirst()) === 0) throw new Rollback();
-          if (chat.status === 'assigned' && chat.assigneeId) await freeSeat(trx, chat.assigneeId);
-        });
-        if (done) return chat;
-      }
-      return undefined;
+    async closeIn(trx, chat, closedBy, now) {
+      let query = trx
+        .updateTable('cs_chats')
+        .set({ status: 'closed', closed_at: now, closed_by: closedBy, queued_at: null, reply_due_at: null })
+        .where('id', '=', chat.id)
+        .where('status', '=', chat.status);
+      query = chat.assigneeId === null ? query.where('assignee_id', 'is', null) : query.where('assignee_id', '=', chat.assigneeId);
+      if (affected(await query.executeTakeFirst()) === 0) throw new Rollback();
+      if (chat.status === 'assigned' && chat.assigneeId) await freeSeat(trx, chat.assigneeId);
     },
     async postponeReply(chatId, now, replyDueAt) {
       const result = await db
