@@ -3,7 +3,7 @@ import type { ServiceRepositories } from './store/index.js';
 import type { ChatRecord } from './store/chats.js';
 import type { ChatAppendOutcome } from './store/messages.js';
 import type { Trx } from './store/writes.js';
-import type { Notifier } from './notify.js';
+import type { AnnouncedChat, Notifier } from './notify.js';
 
 type Params = Readonly<Record<string, string>>;
 
@@ -70,4 +70,26 @@ export class SystemLines {
   async announce(chat: ChatRecord, outcome: ChatAppendOutcome, agentIds?: readonly string[]): Promise<void> {
     if (outcome.status === 'stored') await this.notify.message(chat, outcome.message, agentIds);
   }
+
+  /**
+   * Announces chats whose change was stored together with the line telling of it: each chat as it
+   * was right before its line, then the line, the frames agents got when the line was stored after
+   * the change (a new chat's summary shows the visitor's opening words, which a desk notifies with).
+   */
+  async announceChanged(changed: readonly { chatId: string; line: ChatAppendOutcome }[]): Promise<AnnouncedChat[]> {
+    const lineOf = new Map(changed.map(({ chatId, line }) => [chatId, line]));
+    const found = new Map((await this.repos.chats.findMany([...lineOf.keys()])).map((chat) => [chat.id, chat]));
+    const chats = changed.flatMap(({ chatId, line }) => {
+      const chat = found.get(chatId);
+      return chat ? [beforeLine(chat, line)] : [];
+    });
+    const announced = await this.notify.announce(chats);
+    await Promise.all(announced.map(({ chat, agentIds }) => this.announce(chat, lineOf.get(chat.id) as ChatAppendOutcome, agentIds)));
+    return announced;
+  }
+}
+
+/** The chat as it was before `line` was stored, if nothing came after it. */
+function beforeLine(chat: ChatRecord, line: ChatAppendOutcome): ChatRecord {
+  return line.status === 'stored' && chat.lastSeq === line.message.seq ? { ...chat, lastSeq: chat.lastSeq - 1 } : chat;
 }

@@ -57,8 +57,7 @@ export class ChatClosing {
   async close(chatId: string, by: ClosedBy, line: ChatEvent, known?: ChatRecord): Promise<boolean> {
     const done = await this.closeWithLine(chatId, by, line, known);
     if (!done) return false;
-    const [closed] = await this.notify.chats([chatId]);
-    if (closed) await this.lines.announce(closed.chat, done.line, closed.agentIds);
+    await this.lines.announceChanged([{ chatId, line: done.line }]);
     if (done.before.status === 'assigned') await this.queue.drain();
     else await this.notify.queuePositions();
     return true;

@@ -71,10 +71,7 @@ export class ChatQueue {
 
   /** The new summaries to the agents and views to the visitors, then each chat's "joined" line; the views sent. */
   private async announce(assigned: readonly Assigned[]): Promise<VisitorChatView[]> {
-    const lineOf = new Map(assigned.map(({ chatId, line }) => [chatId, line]));
-    const fresh = await this.notify.chats(assigned.map(({ chatId }) => chatId));
-    await Promise.all(fresh.map(({ chat, agentIds }) => this.lines.announce(chat, lineOf.get(chat.id) as ChatAppendOutcome, agentIds)));
-    return fresh.map(({ view }) => view);
+    return (await this.lines.announceChanged(assigned)).map(({ view }) => view);
   }
 
   /** The conditional assignment and its "joined" line, one unit of work: the line exists only if the assignment was made. */

@@ -39,6 +39,10 @@ describe.each(TEST_STORES)('units of work on %s', (store) => {
     const chat = await repos.chats.openForVisitor(visitorId);
     expect(chat).toMatchObject({ status: 'assigned', assigneeId: agent.user.id, lastSeq: 2 });
     expect(await linesOf(chat?.id ?? '')).toEqual(['first words', 'agent_joined']);
+    // The agent hears of it in the order it happened: the chat with the visitor's opening words (what a desk notifies with), then the line.
+    const assigned = await kit.assignedTo(agent, 'Unit');
+    expect(assigned.chat).toMatchObject({ lastSeq: 1, lastMessage: { author: 'visitor', body: 'first words' } });
+    expect((await agent.socket.waitFor('visitor.message', (frame) => frame.message.chatId === chat?.id)).message).toMatchObject({ seq: 2, event: { code: 'agent_joined' } });
     expect(await visitor.request({ type: 'v.close' })).toMatchObject({ type: 'v.ok' });
     expect(await linesOf(chat?.id ?? '')).toEqual(['first words', 'agent_joined', 'chat_closed_by_visitor']);
 
