@@ -76,7 +76,7 @@ async function visitorChat(service) {
   const started = await service.visitors.start(hello.visitorId, { firstMessage });
   // Builds before the first message was stored with the chat (v.start's own path in each).
   if (!started.message && service.relay.firstMessage) await service.relay.firstMessage(started.chat, started.visitor, firstMessage.clientId, firstMessage.body);
-  await service.visitors.route(started.chat.id);
+  if (!started.view) await service.visitors.route(started.chat.id);
   return { visitorId: hello.visitorId, chatId: started.chat.id };
 }
 

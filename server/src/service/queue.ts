@@ -14,7 +14,7 @@ const MAX_PASSES = 50;
 const MAX_REFUSED_PASSES = 3;
 
 /** A chat just assigned, and its "joined" line stored with the assignment. */
-interface Assigned {
+export interface Assigned {
   chatId: string;
   line: ChatAppendOutcome;
 }
@@ -29,9 +29,19 @@ export type DrainResult = ReadonlyMap<string, VisitorChatView>;
  * time and coalesce; drains on different nodes are safe because every assignment is a conditional
  * update in the database.
  */
+/** The seat a chat being created may take in the unit that creates it (see ChatQueue.arrive). */
+export interface ArrivalSeat {
+  agentId: string;
+  agentName: string;
+  now: number;
+  replyDueAt: number | null;
+}
+
 export class ChatQueue {
   private current: Promise<DrainResult> = Promise.resolve(new Map());
   private pending: Promise<DrainResult> | undefined;
+  /** Chats being created on this node right now (see arrive). */
+  private arriving = 0;
 
   constructor(
     private readonly repos: ServiceRepositories,
@@ -56,6 +66,37 @@ export class ChatQueue {
     this.pending = run;
     this.current = run;
     return run;
+  }
+
+  /**
+   * Runs `create`, the unit that creates `chat`, with the seat the routing rule picks for it when
+   * it may skip the queue: no other chat is being created on this node (a burst goes through the
+   * drain, which spreads many chats over one snapshot of the agents). In the unit,
+   * assignArrivingIn() takes the seat unless a queued chat is ahead by then or the agent is full;
+   * the chat stays queued for the drain otherwise. Saves the arrival its own assignment unit.
+   */
+  async arrive<T>(chat: ChatRecord, create: (seat: ArrivalSeat | undefined) => Promise<T>): Promise<T> {
+    this.arriving += 1;
+    try {
+      const plan = this.arriving === 1 ? await this.router.plan([chat]) : undefined;
+      const proposal = plan?.proposals[0];
+      // Another arrival may have begun while the plan was read: then both go through the drain.
+      const seat = plan && proposal && this.arriving === 1 ? { agentId: proposal.agent.userId, agentName: proposal.agent.displayName, now: plan.now, replyDueAt: plan.replyDueAt } : undefined;
+      return await create(seat);
+    } finally {
+      this.arriving -= 1;
+    }
+  }
+
+  /** The seat of arrive() as a step of the unit that created `chat`, with its "joined" line: announce it with arrived() once committed. */
+  async assignArrivingIn(trx: Trx, chat: ChatRecord, seat: ArrivalSeat): Promise<Assigned | undefined> {
+    if (!(await this.repos.chats.assignArrivingIn(trx, chat, seat.agentId, seat.now, seat.replyDueAt))) return undefined;
+    return { chatId: chat.id, line: await this.joinedIn(trx, chat.id, seat.agentName) };
+  }
+
+  /** Announces a chat assigned in the unit that created it; the visitor's view. */
+  async arrived(assigned: Assigned): Promise<VisitorChatView | undefined> {
+    return (await this.announce([assigned]))[0];
   }
 
   /** Stores the "joined" line of a chat just assigned to `agentId` and announces both. */

@@ -5,6 +5,7 @@ import { serviceKit } from '../test/serviceKit.js';
 import { startTestServer, TEST_STORES, type TestServer } from '../test/testServer.js';
 import { chatEvent } from './announce.js';
 import { visitorTokenHash } from './visitorSessions.js';
+import { queuedChat } from './store/chats.js';
 import type { ServiceRepositories } from './store/index.js';
 import { attempt } from './store/writes.js';
 
@@ -15,7 +16,8 @@ describe.each(TEST_STORES)('units of work on %s', (store) => {
   let repos: ServiceRepositories;
 
   beforeAll(async () => {
-    server = await startTestServer(store, { SWITCHBOARD_SERVICE_SWEEP_MS: '50' });
+    // No sweeper drains behind the tests' back.
+    server = await startTestServer(store, { SWITCHBOARD_SERVICE_SWEEP_MS: '60000' });
     kit = serviceKit(server);
     repos = kit.service.repos;
   });
@@ -91,6 +93,39 @@ describe.each(TEST_STORES)('units of work on %s', (store) => {
     expect(refused).toBeUndefined();
     expect(await linesOf(waiting.chat.id)).toEqual(['Hello from Waiter']);
     expect((await repos.agents.find(agent.user.id))?.activeChats).toBe(1);
+  });
+
+  it('a chat created while nobody waits takes its seat in the same unit; one created behind a waiting chat, or for a full agent, stays queued with nothing written', async () => {
+    const agent = await kit.agent({ maxChats: 1 });
+    const held = await kit.visitorChat('Seated');
+    expect(held.chat).toMatchObject({ status: 'assigned', agentName: `User ${agent.user.username}` });
+    expect(await linesOf(held.chat.id)).toEqual(['Hello from Seated', 'agent_joined']);
+
+    const arrive = async (agentId: string) => {
+      const visitor = await newVisitor();
+      const chat = queuedChat({ id: randomUUID(), siteId: visitor.siteId, visitorId: visitor.id, departmentId: null }, Date.now());
+      const assigned = await repos.writes.run(async (trx) => {
+        await repos.chats.createIn(trx, chat, chat.createdAt);
+        return repos.chats.assignArrivingIn(trx, chat, agentId, Date.now(), null);
+      });
+      return { chat, assigned };
+    };
+    // The agent is full: nothing written, the chat waits.
+    const full = await arrive(agent.user.id);
+    expect(full.assigned).toBe(false);
+    expect(await repos.chats.find(full.chat.id)).toMatchObject({ status: 'queued', assigneeId: null });
+    expect((await repos.agents.find(agent.user.id))?.activeChats).toBe(1);
+    // A seat frees up (no drain yet), but a chat waits ahead of the newcomer: the newcomer waits too.
+    const before = await repos.chats.find(held.chat.id);
+    if (!before) throw new Error('the held chat is gone');
+    expect(await attempt(repos.writes, (trx) => repos.chats.closeIn(trx, before, 'agent', Date.now()))).toBeDefined();
+    const behind = await arrive(agent.user.id);
+    expect(behind.assigned).toBe(false);
+    expect((await repos.agents.find(agent.user.id))?.activeChats).toBe(0);
+    // The drain gives the seat to the longest waiter.
+    await kit.service.queue.drain();
+    expect(await repos.chats.find(full.chat.id)).toMatchObject({ status: 'assigned', assigneeId: agent.user.id });
+    expect(await repos.chats.find(behind.chat.id)).toMatchObject({ status: 'queued' });
   });
 
   it('two closes of one chat at once: one of them closes it, with one "closed" line, and the seat is freed once', async () => {

@@ -2,7 +2,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { ChatMessage, PageInfo, VisitorChatView, WidgetConfig } from '@switchboard/protocol';
 import { AppError, errors } from '../errors.js';
 import type { ServiceRepositories } from './store/index.js';
-import type { ChatRecord } from './store/chats.js';
+import { queuedChat, type ChatRecord } from './store/chats.js';
 import { isUniqueViolation } from './store/util.js';
 import type { VisitorRecord } from './store/visitors.js';
 import { chatEvent, type SystemLines } from './announce.js';
@@ -55,12 +55,15 @@ export interface StartRequest {
 }
 
 export interface StartResult {
+  /** The chat as it was created or found. */
   chat: ChatRecord;
   visitor: VisitorRecord;
   /** False when the chat was already open. */
   created: boolean;
   /** The visitor's view of the first message, when this start stored it with the chat. */
   message?: ChatMessage;
+  /** The visitor's view of the chat when it was assigned as it was created (else route() it). */
+  view?: VisitorChatView;
 }
 
 /**
@@ -150,20 +153,23 @@ export class VisitorSessions {
       ...(Object.keys(fields).length > 0 ? { fields: { ...visitor.fields, ...fields } } : {}),
     };
     const updated = { ...visitor, ...changes };
-    const newChat = { id: randomUUID(), siteId: site.id, visitorId, departmentId };
+    const now = this.now();
+    const newChat = queuedChat({ id: randomUUID(), siteId: site.id, visitorId, departmentId }, now);
     const first = request.firstMessage;
     try {
-      const now = this.now();
-      const { chat, message } = await this.repos.writes.run(async (trx) => {
-        await this.repos.visitors.updateIn(trx, visitorId, changes);
-        const chat = await this.repos.chats.createIn(trx, newChat, now);
-        // A client id the visitor used in an earlier chat throws here, and nothing of the start is stored.
-        const message = first && settled(await this.repos.messages.appendIn(trx, newMessageFromVisitor(chat, updated, first.clientId, first.body), now)).message;
-        return { chat, message };
-      });
-      // Nobody is in the chat yet: only the visitor's other tabs hear of it.
+      const { chat, message, assigned } = await this.queue.arrive(newChat, (seat) =>
+        this.repos.writes.run(async (trx) => {
+          await this.repos.visitors.updateIn(trx, visitorId, changes);
+          const chat = await this.repos.chats.createIn(trx, newChat, now);
+          // A client id the visitor used in an earlier chat throws here, and nothing of the start is stored.
+          const message = first && settled(await this.repos.messages.appendIn(trx, newMessageFromVisitor(chat, updated, first.clientId, first.body), now)).message;
+          return { chat, message, assigned: seat && (await this.queue.assignArrivingIn(trx, chat, seat)) };
+        }),
+      );
+      // Nobody was in the chat yet: only the visitor's other tabs hear of the message.
       if (message) await this.notify.message(chat, message, []);
-      return { chat, visitor: updated, created: true, ...(message ? { message: visitorMessage(message) } : {}) };
+      const view = assigned && (await this.queue.arrived(assigned));
+      return { chat, visitor: updated, created: true, ...(message ? { message: visitorMessage(message) } : {}), ...(view ? { view } : {}) };
     } catch (error) {
       // Another tab started one at the same moment (one open chat per visitor is a unique index).
       const raced = isUniqueViolation(error) ? await this.repos.chats.openForVisitor(visitorId) : undefined;

@@ -90,7 +90,7 @@ export function createVisitorFrameHandler(
         const message = started.message ?? (await service.relay.fromVisitor(visitorId, first.clientId, first.body));
         connection.send({ type: 'v.ack', clientId: first.clientId, messageId: message.id, seq: message.seq });
       }
-      const chat = (await service.visitors.route(started.chat.id)) ?? (await service.visitors.view(started.chat));
+      const chat = started.view ?? (await service.visitors.route(started.chat.id)) ?? (await service.visitors.view(started.chat));
       connection.send({ type: 'v.chat', chat });
       ok(connection, frame.ref);
     },

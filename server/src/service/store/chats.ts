@@ -62,6 +62,11 @@ export interface ChatRepository {
   assign(chatId: string, agentId: string, now: number, replyDueAt: number | null): Promise<boolean>;
   /** assign() as a step of the caller's unit of work; throws Rollback when it cannot be made (run it with `attempt`). */
   assignIn(trx: Trx, chatId: string, agentId: string, now: number, replyDueAt: number | null): Promise<void>;
+  /**
+   * Assigns `chat`, which the caller's unit has just created, if no queued chat is ahead of it and
+   * the agent is available with room; false, with nothing written, otherwise (the chat stays queued).
+   */
+  assignArrivingIn(trx: Trx, chat: ChatRecord, agentId: string, now: number, replyDueAt: number | null): Promise<boolean>;
   /** assigned(from) → assigned(to), if `from` still holds it and `to` is available with room. */
   reassign(chatId: string, fromId: string, toId: string, now: number, options: { replyDueAt: number | null; onlyIfReplyDue?: boolean; missedAgentIds?: string[] }): Promise<boolean>;
   /** assigned(from) → queued, at the front (by the chat's start time); optionally into another department. */
@@ -147,6 +152,16 @@ export function createChatRepository(db: ServiceDb, writes: WriteTransactions): 
     await rememberLastAgent(trx, chatId, agentId);
   }
 
+  // Is a queued chat ahead of this one (by the queue's order, a range of its index)?
+  const queuedAhead = prepareStatement(2, (queuedAt: number, id: string) =>
+    db
+      .selectFrom('cs_chats')
+      .select('id')
+      .where('status', '=', 'queued')
+      .where(({ eb, refTuple, tuple }) => eb(refTuple('queued_at', 'id'), '<', tuple(queuedAt, id)))
+      .limit(1),
+  );
+
   // Every chat starts this way: waiting in the queue.
   const insertQueued = prepareStatement(5, (id: string, siteId: string, visitorId: string, departmentId: string | null, now: number) =>
     db.insertInto('cs_chats').values(queuedChatRow({ id, siteId, visitorId, departmentId }, now)),
@@ -161,7 +176,7 @@ export function createChatRepository(db: ServiceDb, writes: WriteTransactions): 
 
   async function createIn(trx: Trx, chat: NewChat, now: number): Promise<ChatRecord> {
     await insertQueued(trx, chat.id, chat.siteId, chat.visitorId, chat.departmentId, now);
-    return toChat(queuedChatRow(chat, now));
+    return queuedChat(chat, now);
   }
 
   async function assignIn(trx: Trx, chatId: string, agentId: string, now: number, replyDueAt: number | null): Promise<void> {
@@ -170,8 +185,19 @@ export function createChatRepository(db: ServiceDb, writes: WriteTransactions): 
     await rememberAgent(trx, chatId, agentId);
   }
 
+  async function assignArrivingIn(trx: Trx, chat: ChatRecord, agentId: string, now: number, replyDueAt: number | null): Promise<boolean> {
+    if (chat.queuedAt === null || (await queuedAhead(trx, chat.queuedAt, chat.id)).rows.length > 0) return false;
+    // The seat first: when it is taken, nothing is written yet. Locking the agent before the chat
+    // cannot close a cycle: no other transaction sees this chat before the unit commits.
+    if (!(await takeSeatOf(trx, agentId, now)).numAffectedRows) return false;
+    await assignQueued(trx, chat.id, agentId, now, replyDueAt);
+    await rememberAgent(trx, chat.id, agentId);
+    return true;
+  }
+
   return {
     create: (chat, now) => writes.run((trx) => createIn(trx, chat, now)),
+    assignArrivingIn,
     createIn,
     async find(id) {
       const [row] = await byId(id);
@@ -383,6 +409,10 @@ export function createChatRepository(db: ServiceDb, writes: WriteTransactions): 
 }
 
 /** A chat as it starts: waiting in the queue. */
+export function queuedChat(chat: NewChat, now: number): ChatRecord {
+  return toChat(queuedChatRow(chat, now));
+}
+
 function queuedChatRow(chat: NewChat, now: number): Selectable<CsChatsTable> {
   return {
     id: chat.id,
