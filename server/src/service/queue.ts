@@ -19,16 +19,6 @@ export interface Assigned {
   line: ChatAppendOutcome;
 }
 
-/** What a drain did: the visitor's view of each chat it assigned, by chat id. */
-export type DrainResult = ReadonlyMap<string, VisitorChatView>;
-
-/**
- * The waiting line. Whenever room may have appeared (an agent came on duty or freed a seat, a
- * chat arrived, the sweeper's tick) the queue is drained: queued chats, longest waiter first, are
- * offered to agents by the routing rule until nobody has room. Drains on one node run one at a
- * time and coalesce; drains on different nodes are safe because every assignment is a conditional
- * update in the database.
- */
 /** The seat a chat being created may take in the unit that creates it (see ChatQueue.arrive). */
 export interface ArrivalSeat {
   agentId: string;
@@ -37,6 +27,16 @@ export interface ArrivalSeat {
   replyDueAt: number | null;
 }
 
+/** What a drain did: the visitor's view of each chat it assigned, by chat id. */
+export type DrainResult = ReadonlyMap<string, VisitorChatView>;
+
+/**
+ * The waiting line. Whenever room may have appeared (an agent came on duty or freed a seat, a
+ * chat arrived, the sweeper's tick) the queue is drained: queued chats, longest waiter first, are
+ * offered to agents by the routing rule until nobody has room. Drains on one node run one at a
+ * time and coalesce; drains on different nodes are safe because every assignment is a conditional
+ * update in the database. A chat that arrives while nobody waits may skip the line (arrive).
+ */
 export class ChatQueue {
   private current: Promise<DrainResult> = Promise.resolve(new Map());
   private pending: Promise<DrainResult> | undefined;
