@@ -139,6 +139,14 @@ export function createChatRepository(db: ServiceDb, writes: WriteTransactions): 
       .where('status', '=', 'queued'),
   );
 
+  // Closing is conditional on the chat as its caller read it: same status, same assignee (or none).
+  const closeWhere = (chatId: string, status: string, closedBy: string, now: number) =>
+    db.updateTable('cs_chats').set({ status: 'closed', closed_at: now, closed_by: closedBy, queued_at: null, reply_due_at: null }).where('id', '=', chatId).where('status', '=', status);
+  const closeUnassigned = prepareStatement(4, (chatId: string, status: string, closedBy: string, now: number) => closeWhere(chatId, status, closedBy, now).where('assignee_id', 'is', null));
+  const closeHeld = prepareStatement(5, (chatId: string, status: string, assigneeId: string, closedBy: string, now: number) =>
+    closeWhere(chatId, status, closedBy, now).where('assignee_id', '=', assigneeId),
+  );
+
   async function takeSeat(trx: Trx, agentId: string, now: number): Promise<void> {
     if (!(await takeSeatOf(trx, agentId, now)).numAffectedRows) throw new Rollback();
   }
@@ -306,13 +314,8 @@ export function createChatRepository(db: ServiceDb, writes: WriteTransactions): 
       return affected(result) > 0;
     },
     async closeIn(trx, chat, closedBy, now) {
-      let query = trx
-        .updateTable('cs_chats')
-        .set({ status: 'closed', closed_at: now, closed_by: closedBy, queued_at: null, reply_due_at: null })
-        .where('id', '=', chat.id)
-        .where('status', '=', chat.status);
-      query = chat.assigneeId === null ? query.where('assignee_id', 'is', null) : query.where('assignee_id', '=', chat.assigneeId);
-      if (affected(await query.executeTakeFirst()) === 0) throw new Rollback();
+      const closed = chat.assigneeId === null ? await closeUnassigned(trx, chat.id, chat.status, closedBy, now) : await closeHeld(trx, chat.id, chat.status, chat.assigneeId, closedBy, now);
+      if (!closed.numAffectedRows) throw new Rollback();
       if (chat.status === 'assigned' && chat.assigneeId) await freeSeat(trx, chat.assigneeId);
     },
     async postponeReply(chatId, now, replyDueAt) {
