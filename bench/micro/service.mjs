@@ -5,9 +5,9 @@
 //   burst      --chats visitors start at once (what the bench's burst phase measures over sockets)
 //   lifecycle  --chats visitors, --concurrency at a time, with the rest of a chat: the agent
 //              replies, the visitor answers, the agent closes
-// Reported per chat: wall time, CPU and the SQL statements the CS system built through Kysely
+// Reported per chat: wall time, CPU, the SQL statements the CS system built through Kysely
 // (robust against a busy machine, unlike times; queries compiled once, store/preparedQuery.ts,
-// are not counted). --dists a,b compares compiled builds, interleaved round by round; the median
+// are not counted) and, on SQLite, the group commits (each a COMMIT and a WAL fsync). --dists a,b compares compiled builds, interleaved round by round; the median
 // of --rounds is reported.
 //   node bench/micro/service.mjs [--agents 200] [--seats 10] [--chats 2000] [--concurrency 20] [--rounds 3] [--dists a,b]
 import { randomUUID } from 'node:crypto';
@@ -55,7 +55,15 @@ async function openVariant(dist, index) {
   const load = (path) => import(pathToFileURL(`${dist}/${path}`).href);
   const [{ openStore }, { createInProcessBus }, { createServiceSystem }] = await Promise.all([load('store/index.js'), load('bus/inProcessBus.js'), load('service/index.js')]);
   const opened = await openStore(store.options);
-  const counter = { statements: 0 };
+  const counter = { statements: 0, commits: 0 };
+  // Every CS write unit on SQLite commits through the connection's relaxed() (store/sqliteConnection.ts).
+  const relaxed = opened.sqlite?.relaxed;
+  if (relaxed) {
+    opened.sqlite.relaxed = (work) => {
+      counter.commits += 1;
+      return relaxed.call(opened.sqlite, work);
+    };
+  }
   const bus = createInProcessBus((error) => console.error(error));
   const service = createServiceSystem({ ...opened, db: opened.db.withPlugin(countingPlugin(counter)) }, bus, {
     agentLeaseMs: 600_000,
@@ -72,9 +80,11 @@ async function openVariant(dist, index) {
 
 async function visitorChat(service) {
   const hello = await service.visitors.hello({ siteKey: 'micro', page, userAgent: 'micro', origin: ORIGIN, selfOrigins: [] });
-  const started = await service.visitors.start(hello.visitorId, {});
-  await service.relay.firstMessage(started.chat, started.visitor, randomUUID(), 'Hello, is anyone there?');
-  await service.visitors.route(started.chat.id);
+  const firstMessage = { clientId: randomUUID(), body: 'Hello, is anyone there?' };
+  const started = await service.visitors.start(hello.visitorId, { firstMessage });
+  // Builds before the first message was stored with the chat (v.start's own path in each).
+  if (!started.message && service.relay.firstMessage) await service.relay.firstMessage(started.chat, started.visitor, firstMessage.clientId, firstMessage.body);
+  if (!started.view) await service.visitors.route(started.chat.id);
   return { visitorId: hello.visitorId, chatId: started.chat.id };
 }
 
@@ -96,13 +106,13 @@ async function closeAll(variant, chatIds) {
 }
 
 async function measure(variant, phase, work) {
-  const statements = variant.counter.statements;
+  const { statements, commits } = variant.counter;
   const cpu = process.cpuUsage();
   const t0 = performance.now();
   const chatIds = await work();
   const wall = performance.now() - t0;
   const used = process.cpuUsage(cpu);
-  variant.runs[phase].push({ wallUs: (wall * 1000) / chatCount, cpuUs: (used.user + used.system) / chatCount, statements: (variant.counter.statements - statements) / chatCount });
+  variant.runs[phase].push({ wallUs: (wall * 1000) / chatCount, cpuUs: (used.user + used.system) / chatCount, statements: (variant.counter.statements - statements) / chatCount, commits: (variant.counter.commits - commits) / chatCount });
   return chatIds;
 }
 
@@ -126,13 +136,13 @@ try {
       });
     }
   }
-  const median = (list, key) => round([...list].sort((a, b) => a[key] - b[key])[Math.floor(list.length / 2)][key], 1);
+  const median = (list, key, digits = 1) => round([...list].sort((a, b) => a[key] - b[key])[Math.floor(list.length / 2)][key], digits);
   console.log(`${chatCount} chats, ${agentCount} agents x ${values.seats} seats, ${values.store}; median of ${values.rounds} rounds, per chat`);
-  console.log('phase      build                          wall µs   CPU µs  statements');
+  console.log('phase      build                          wall µs   CPU µs  statements  commits');
   for (const phase of ['burst', 'lifecycle']) {
     for (const variant of variants) {
       const runs = variant.runs[phase];
-      console.log(`${phase.padEnd(10)} ${variant.dist.replace(/.*\/(.*\/.*)$/, '$1').padEnd(30)} ${String(median(runs, 'wallUs')).padStart(8)} ${String(median(runs, 'cpuUs')).padStart(8)} ${String(median(runs, 'statements')).padStart(11)}`);
+      console.log(`${phase.padEnd(10)} ${variant.dist.replace(/.*\/(.*\/.*)$/, '$1').padEnd(30)} ${String(median(runs, 'wallUs')).padStart(8)} ${String(median(runs, 'cpuUs')).padStart(8)} ${String(median(runs, 'statements')).padStart(11)} ${String(median(runs, 'commits', 2)).padStart(8)}`);
     }
   }
   for (const variant of variants) {

@@ -2,6 +2,8 @@ import type { ChatEvent } from '@switchboard/protocol';
 import { errors } from '../errors.js';
 import type { ServiceRepositories } from './store/index.js';
 import type { ChatRecord, ClosedBy } from './store/chats.js';
+import type { ChatAppendOutcome } from './store/messages.js';
+import { attempt } from './store/writes.js';
 import { chatEvent, type SystemLines } from './announce.js';
 import type { Notifier } from './notify.js';
 import type { ChatQueue } from './queue.js';
@@ -49,16 +51,31 @@ export class ChatClosing {
   }
 
   /**
-   * Closes the chat and tells everyone (`line`: the system line saying so); false when it was
-   * already closed. `known`: the caller's fresh read of the chat.
+   * Closes the chat and tells everyone (`line`: the system line saying so, stored with the close);
+   * false when it was already closed. `known`: the caller's fresh read of the chat.
    */
   async close(chatId: string, by: ClosedBy, line: ChatEvent, known?: ChatRecord): Promise<boolean> {
-    const before = await this.repos.chats.close(chatId, by, this.now(), known);
-    if (!before) return false;
-    const [closed] = await this.notify.chats([chatId]);
-    if (closed) await this.lines.post(closed.chat, line, true, closed.agentIds);
-    if (before.status === 'assigned') await this.queue.drain();
+    const done = await this.closeWithLine(chatId, by, line, known);
+    if (!done) return false;
+    await this.lines.announceChanged([{ chatId, line: done.line }]);
+    if (done.before.status === 'assigned') await this.queue.drain();
     else await this.notify.queuePositions();
     return true;
+  }
+
+  /** The chat as it was before closing and the stored line; undefined if it was (or got) closed by someone else. */
+  private async closeWithLine(chatId: string, by: ClosedBy, line: ChatEvent, known?: ChatRecord): Promise<{ before: ChatRecord; line: ChatAppendOutcome } | undefined> {
+    // The close is conditional on the chat as read: when it changed meanwhile (assigned, transferred), read it again.
+    for (let round = 0; round < 5; round += 1) {
+      const before = round === 0 && known ? known : await this.repos.chats.find(chatId);
+      if (!before || before.status === 'closed') return undefined;
+      const now = this.now();
+      const made = await attempt(this.repos.writes, async (trx) => {
+        await this.repos.chats.closeIn(trx, before, by, now);
+        return this.lines.storeIn(trx, chatId, line, true);
+      });
+      if (made) return { before, line: made.value };
+    }
+    return undefined;
   }
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { serviceKit } from '../test/serviceKit.js';
 import { startTestServer, TEST_STORES, type TestServer } from '../test/testServer.js';
+import { chatEvent } from './announce.js';
 import type { ServiceRepositories } from './store/index.js';
 
 describe.each(TEST_STORES)('assignment under concurrency on %s', (store) => {
@@ -98,7 +99,8 @@ describe.each(TEST_STORES)('assignment under concurrency on %s', (store) => {
 
     // Freeing and re-filling seats concurrently keeps the books straight.
     const held = statuses.filter((chat) => chat.status === 'assigned');
-    await Promise.all(held.slice(0, 6).map((chat, index) => nodes[index % nodes.length]?.chats.close(chat.id, 'agent', Date.now())));
+    const closers = [server.node.service.closing, ...(peer ? [peer.node.service.closing] : [])];
+    await Promise.all(held.slice(0, 6).map((chat, index) => closers[index % closers.length]?.close(chat.id, 'agent', chatEvent('chat_closed_by_agent'))));
     await Promise.all([server.node.service.queue.drain(), ...(peer ? [peer.node.service.queue.drain()] : [])]);
     expect(await expectConsistent(repos, agentIds, 3)).toBe(12);
     await peer?.stop();

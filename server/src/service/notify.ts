@@ -6,6 +6,13 @@ import type { ChatRecord } from './store/chats.js';
 import type { StoredChatMessage } from './store/messages.js';
 import { agentMessage, visitorMessage, type ChatViews } from './views.js';
 
+export interface AnnouncedChat {
+  chat: ChatRecord;
+  /** The agents in the chat, who got its summary. */
+  agentIds: string[];
+  view: VisitorChatView;
+}
+
 /**
  * Everything the CS system tells others, after the change is committed: agents through the IM
  * server ('service.agent' events, which the IM bridge turns into frames), visitors directly
@@ -41,9 +48,13 @@ export class Notifier {
   }
 
   /** chat() for several chats at once (a few reads for all); the fresh records with the agents in each and the visitor's view. */
-  async chats(chatIds: readonly string[], alsoAgentIds: readonly string[] = []): Promise<{ chat: ChatRecord; agentIds: string[]; view: VisitorChatView }[]> {
+  async chats(chatIds: readonly string[], alsoAgentIds: readonly string[] = []): Promise<AnnouncedChat[]> {
     const found = new Map((await this.repos.chats.findMany(chatIds)).map((chat) => [chat.id, chat]));
-    const chats = chatIds.flatMap((id) => found.get(id) ?? []);
+    return this.announce(chatIds.flatMap((id) => found.get(id) ?? []), alsoAgentIds);
+  }
+
+  /** chats() for records the caller has: each chat as given (the summary's last message is the one at its lastSeq). */
+  async announce(chats: readonly ChatRecord[], alsoAgentIds: readonly string[] = []): Promise<AnnouncedChat[]> {
     if (chats.length === 0) return [];
     const [summaries, views] = await Promise.all([this.views.summaries(chats), this.views.visitorViews(chats)]);
     const summaryOf = new Map(summaries.map((summary) => [summary.id, summary]));

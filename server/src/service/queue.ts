@@ -1,8 +1,10 @@
 import type { VisitorChatView } from '@switchboard/protocol';
 import type { ServiceRepositories } from './store/index.js';
 import type { ChatRecord } from './store/chats.js';
+import type { ChatAppendOutcome } from './store/messages.js';
+import { attempt, type Trx } from './store/writes.js';
 import { chatEvent, type SystemLines } from './announce.js';
-import type { ChatRouter } from './chatRouter.js';
+import type { ChatRouter, Proposal } from './chatRouter.js';
 import type { Notifier } from './notify.js';
 
 /** How many queued chats one pass of a drain looks at, and how many passes one drain makes at most. */
@@ -10,6 +12,20 @@ const DRAIN_BATCH = 200;
 const MAX_PASSES = 50;
 /** Passes in a row in which the database refused every proposal (other nodes racing) before the sweeper takes over. */
 const MAX_REFUSED_PASSES = 3;
+
+/** A chat just assigned, and its "joined" line stored with the assignment. */
+export interface Assigned {
+  chatId: string;
+  line: ChatAppendOutcome;
+}
+
+/** The seat a chat being created may take in the unit that creates it (see ChatQueue.arrive). */
+export interface ArrivalSeat {
+  agentId: string;
+  agentName: string;
+  now: number;
+  replyDueAt: number | null;
+}
 
 /** What a drain did: the visitor's view of each chat it assigned, by chat id. */
 export type DrainResult = ReadonlyMap<string, VisitorChatView>;
@@ -19,11 +35,13 @@ export type DrainResult = ReadonlyMap<string, VisitorChatView>;
  * chat arrived, the sweeper's tick) the queue is drained: queued chats, longest waiter first, are
  * offered to agents by the routing rule until nobody has room. Drains on one node run one at a
  * time and coalesce; drains on different nodes are safe because every assignment is a conditional
- * update in the database.
+ * update in the database. A chat that arrives while nobody waits may skip the line (arrive).
  */
 export class ChatQueue {
   private current: Promise<DrainResult> = Promise.resolve(new Map());
   private pending: Promise<DrainResult> | undefined;
+  /** Chats being created on this node right now (see arrive). */
+  private arriving = 0;
 
   constructor(
     private readonly repos: ServiceRepositories,
@@ -50,18 +68,60 @@ export class ChatQueue {
     return run;
   }
 
-  /** Announces a chat that was just assigned to `agentId`. */
+  /**
+   * Runs `create`, the unit that creates `chat`, with the seat the routing rule picks for it when
+   * it may skip the queue: no other chat is being created on this node (a burst goes through the
+   * drain, which spreads many chats over one snapshot of the agents). In the unit,
+   * assignArrivingIn() takes the seat unless a queued chat is ahead by then or the agent is full;
+   * the chat stays queued for the drain otherwise. Saves the arrival its own assignment unit.
+   */
+  async arrive<T>(chat: ChatRecord, create: (seat: ArrivalSeat | undefined) => Promise<T>): Promise<T> {
+    this.arriving += 1;
+    try {
+      const plan = this.arriving === 1 ? await this.router.plan([chat]) : undefined;
+      const proposal = plan?.proposals[0];
+      // Another arrival may have begun while the plan was read: then both go through the drain.
+      const seat = plan && proposal && this.arriving === 1 ? { agentId: proposal.agent.userId, agentName: proposal.agent.displayName, now: plan.now, replyDueAt: plan.replyDueAt } : undefined;
+      return await create(seat);
+    } finally {
+      this.arriving -= 1;
+    }
+  }
+
+  /** The seat of arrive() as a step of the unit that created `chat`, with its "joined" line: announce it with arrived() once committed. */
+  async assignArrivingIn(trx: Trx, chat: ChatRecord, seat: ArrivalSeat): Promise<Assigned | undefined> {
+    if (!(await this.repos.chats.assignArrivingIn(trx, chat, seat.agentId, seat.now, seat.replyDueAt))) return undefined;
+    return { chatId: chat.id, line: await this.joinedIn(trx, chat.id, seat.agentName) };
+  }
+
+  /** Announces a chat assigned in the unit that created it; the visitor's view. */
+  async arrived(assigned: Assigned): Promise<VisitorChatView | undefined> {
+    return (await this.announce([assigned]))[0];
+  }
+
+  /** Stores the "joined" line of a chat just assigned to `agentId` and announces both. */
   async assigned(chat: ChatRecord, agentId: string): Promise<void> {
     const agent = await this.repos.agents.find(agentId);
-    await this.announce([{ chatId: chat.id, agentName: agent?.displayName }]);
+    const line = await this.repos.writes.run((trx) => this.joinedIn(trx, chat.id, agent?.displayName));
+    await this.announce([{ chatId: chat.id, line }]);
+  }
+
+  private joinedIn(trx: Trx, chatId: string, agentName: string | undefined): Promise<ChatAppendOutcome> {
+    return this.lines.storeIn(trx, chatId, chatEvent('agent_joined', { agent: agentName }), true);
   }
 
   /** The new summaries to the agents and views to the visitors, then each chat's "joined" line; the views sent. */
-  private async announce(assigned: readonly { chatId: string; agentName: string | undefined }[]): Promise<VisitorChatView[]> {
-    const nameOf = new Map(assigned.map(({ chatId, agentName }) => [chatId, agentName]));
-    const fresh = await this.notify.chats(assigned.map(({ chatId }) => chatId));
-    await Promise.all(fresh.map(({ chat, agentIds }) => this.lines.post(chat, chatEvent('agent_joined', { agent: nameOf.get(chat.id) }), true, agentIds)));
-    return fresh.map(({ view }) => view);
+  private async announce(assigned: readonly Assigned[]): Promise<VisitorChatView[]> {
+    return (await this.lines.announceChanged(assigned)).map(({ view }) => view);
+  }
+
+  /** The conditional assignment and its "joined" line, one unit of work: the line exists only if the assignment was made. */
+  private async assign({ chat, agent }: Proposal, now: number, replyDueAt: number | null): Promise<Assigned | undefined> {
+    const made = await attempt(this.repos.writes, async (trx) => {
+      await this.repos.chats.assignIn(trx, chat.id, agent.userId, now, replyDueAt);
+      return this.joinedIn(trx, chat.id, agent.displayName);
+    });
+    return made && { chatId: chat.id, line: made.value };
   }
 
   /**
@@ -79,11 +139,11 @@ export class ChatQueue {
       // Nobody has room, or nothing waits (the common cases): nothing to try.
       const plan = await this.router.plan(queued);
       if (plan.proposals.length === 0) break;
-      const made = await Promise.all(plan.proposals.map(({ chat, agent }) => this.repos.chats.assign(chat.id, agent.userId, plan.now, plan.replyDueAt)));
-      const assigned = plan.proposals.filter((_, i) => made[i]);
+      const made = await Promise.all(plan.proposals.map((proposal) => this.assign(proposal, plan.now, plan.replyDueAt)));
+      const assigned = made.filter((entry) => entry !== undefined);
       if (assigned.length > 0) {
         changed = true;
-        for (const view of await this.announce(assigned.map(({ chat, agent }) => ({ chatId: chat.id, agentName: agent.displayName })))) views.set(view.id, view);
+        for (const view of await this.announce(assigned)) views.set(view.id, view);
       }
       const refused = assigned.length < plan.proposals.length;
       refusedPasses = assigned.length === 0 ? refusedPasses + 1 : 0;

@@ -3,7 +3,7 @@ import { AppError, errors } from '../errors.js';
 import type { ServiceRepositories } from './store/index.js';
 import type { ChatRecord } from './store/chats.js';
 import type { VisitorRecord } from './store/visitors.js';
-import type { ChatAppendOutcome, StoredChatMessage } from './store/messages.js';
+import type { ChatAppendOutcome, NewChatMessage, StoredChatMessage } from './store/messages.js';
 import type { Notifier } from './notify.js';
 import { KeyedSerial } from './serial.js';
 import { agentMessage, visitorMessage } from './views.js';
@@ -29,19 +29,9 @@ export class Relay {
     return this.intoChat(chat, visitor, clientId, body);
   }
 
-  /** The first message, into the chat `visitor` just started (nobody is in it yet). */
-  firstMessage(chat: ChatRecord, visitor: VisitorRecord, clientId: string, body: string): Promise<ChatMessage> {
-    return this.intoChat(chat, visitor, clientId, body, []);
-  }
-
-  private async intoChat(chat: ChatRecord, visitor: VisitorRecord | undefined, clientId: string, body: string, agentIds?: readonly string[]): Promise<ChatMessage> {
-    const outcome = await this.serial.run(chat.id, () =>
-      this.repos.messages.append(
-        { chatId: chat.id, author: 'visitor', agentId: null, authorName: visitor?.name ?? null, senderKey: `v:${chat.visitorId}`, clientId, body, visible: true },
-        this.now(),
-      ),
-    );
-    return visitorMessage(await this.settle(chat, outcome, agentIds));
+  private async intoChat(chat: ChatRecord, visitor: VisitorRecord | undefined, clientId: string, body: string): Promise<ChatMessage> {
+    const outcome = await this.serial.run(chat.id, () => this.repos.messages.append(newMessageFromVisitor(chat, visitor, clientId, body), this.now()));
+    return visitorMessage(await this.settle(chat, outcome));
   }
 
   /** An agent's reply (or internal note) in a chat they are in; the agent's view of the stored message. */
@@ -80,17 +70,28 @@ export class Relay {
     throw errors.notFound('Chat');
   }
 
-  private async settle(chat: ChatRecord, outcome: ChatAppendOutcome, agentIds?: readonly string[]): Promise<StoredChatMessage> {
-    switch (outcome.status) {
-      case 'closed':
-        throw errors.notFound('Chat');
-      case 'client_id_reused':
-        throw new AppError('conflict', 'This clientId was already used for another message.');
-      case 'duplicate':
-        return outcome.message;
-      case 'stored':
-        await this.notify.message(chat, outcome.message, agentIds);
-        return outcome.message;
-    }
+  private async settle(chat: ChatRecord, outcome: ChatAppendOutcome): Promise<StoredChatMessage> {
+    const { message, stored } = settled(outcome);
+    if (stored) await this.notify.message(chat, message);
+    return message;
+  }
+}
+
+/** A visitor's message into their chat, as the store takes it. */
+export function newMessageFromVisitor(chat: ChatRecord, visitor: VisitorRecord | undefined, clientId: string, body: string): NewChatMessage {
+  return { chatId: chat.id, author: 'visitor', agentId: null, authorName: visitor?.name ?? null, senderKey: `v:${chat.visitorId}`, clientId, body, visible: true };
+}
+
+/** The message an append left in the chat, `stored` by this append (else a resend's original); throws when there is none. */
+export function settled(outcome: ChatAppendOutcome): { message: StoredChatMessage; stored: boolean } {
+  switch (outcome.status) {
+    case 'closed':
+      throw errors.notFound('Chat');
+    case 'client_id_reused':
+      throw new AppError('conflict', 'This clientId was already used for another message.');
+    case 'duplicate':
+      return { message: outcome.message, stored: false };
+    case 'stored':
+      return { message: outcome.message, stored: true };
   }
 }

@@ -2,7 +2,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { ChatMessage, PageInfo, VisitorChatView, WidgetConfig } from '@switchboard/protocol';
 import { AppError, errors } from '../errors.js';
 import type { ServiceRepositories } from './store/index.js';
-import type { ChatRecord } from './store/chats.js';
+import { queuedChat, type ChatRecord } from './store/chats.js';
 import { isUniqueViolation } from './store/util.js';
 import type { VisitorRecord } from './store/visitors.js';
 import { chatEvent, type SystemLines } from './announce.js';
@@ -10,6 +10,7 @@ import type { ChatClosing } from './closing.js';
 import type { Notifier } from './notify.js';
 import type { ChatQueue } from './queue.js';
 import type { Sites } from './sites.js';
+import { newMessageFromVisitor, settled } from './relay.js';
 import { visitorMessage, type ChatViews } from './views.js';
 
 /** Messages a (re)connecting widget gets with its welcome. */
@@ -49,6 +50,20 @@ export interface StartRequest {
   email?: string | undefined;
   departmentId?: string | undefined;
   fields?: Record<string, string> | undefined;
+  /** The visitor's first message, stored with the chat it starts (a chat already open gets none from here). */
+  firstMessage?: { clientId: string; body: string } | undefined;
+}
+
+export interface StartResult {
+  /** The chat as it was created or found. */
+  chat: ChatRecord;
+  visitor: VisitorRecord;
+  /** False when the chat was already open. */
+  created: boolean;
+  /** The visitor's view of the first message, when this start stored it with the chat. */
+  message?: ChatMessage;
+  /** The visitor's view of the chat when it was assigned as it was created (else route() it). */
+  view?: VisitorChatView;
 }
 
 /**
@@ -107,9 +122,9 @@ export class VisitorSessions {
   /**
    * Starts a chat (or returns the open one: a visitor has at most one). The pre-chat answers are
    * checked against the site's form. With nobody on duty the visitor is told to leave a message.
-   * `created`: false when the chat was already open.
+   * The answers, the chat and its first message are one unit of work: all stored, or none.
    */
-  async start(visitorId: string, request: StartRequest): Promise<{ chat: ChatRecord; visitor: VisitorRecord; created: boolean }> {
+  async start(visitorId: string, request: StartRequest): Promise<StartResult> {
     const visitor = await this.requireVisitor(visitorId);
     const open = await this.repos.chats.openForVisitor(visitorId);
     if (open) return { chat: open, visitor, created: false };
@@ -138,13 +153,23 @@ export class VisitorSessions {
       ...(Object.keys(fields).length > 0 ? { fields: { ...visitor.fields, ...fields } } : {}),
     };
     const updated = { ...visitor, ...changes };
+    const now = this.now();
+    const newChat = queuedChat({ id: randomUUID(), siteId: site.id, visitorId, departmentId }, now);
+    const first = request.firstMessage;
     try {
-      // Started together, so on SQLite the two writes share a commit.
-      const [, chat] = await Promise.all([
-        this.repos.visitors.update(visitorId, changes),
-        this.repos.chats.create({ id: randomUUID(), siteId: site.id, visitorId, departmentId }, this.now()),
-      ]);
-      return { chat, visitor: updated, created: true };
+      const { chat, message, assigned } = await this.queue.arrive(newChat, (seat) =>
+        this.repos.writes.run(async (trx) => {
+          await this.repos.visitors.updateIn(trx, visitorId, changes);
+          const chat = await this.repos.chats.createIn(trx, newChat, now);
+          // A client id the visitor used in an earlier chat throws here, and nothing of the start is stored.
+          const message = first && settled(await this.repos.messages.appendIn(trx, newMessageFromVisitor(chat, updated, first.clientId, first.body), now)).message;
+          return { chat, message, assigned: seat && (await this.queue.assignArrivingIn(trx, chat, seat)) };
+        }),
+      );
+      // Nobody was in the chat yet: only the visitor's other tabs hear of the message.
+      if (message) await this.notify.message(chat, message, []);
+      const view = assigned && (await this.queue.arrived(assigned));
+      return { chat, visitor: updated, created: true, ...(message ? { message: visitorMessage(message) } : {}), ...(view ? { view } : {}) };
     } catch (error) {
       // Another tab started one at the same moment (one open chat per visitor is a unique index).
       const raced = isUniqueViolation(error) ? await this.repos.chats.openForVisitor(visitorId) : undefined;

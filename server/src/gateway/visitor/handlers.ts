@@ -83,15 +83,14 @@ export function createVisitorFrameHandler(
     async 'v.start'(connection, frame) {
       const visitorId = visitorOf(connection);
       if (!startLimiter.take(connection.meta.ip)) throw errors.rateLimited('Too many chats from this address; wait a little.');
-      const started = await service.visitors.start(visitorId, { name: frame.name, email: frame.email, departmentId: frame.departmentId, fields: frame.fields });
-      if (frame.message) {
-        const clientId = frame.clientId ?? newClientId();
-        const message = started.created
-          ? await service.relay.firstMessage(started.chat, started.visitor, clientId, frame.message)
-          : await service.relay.fromVisitor(visitorId, clientId, frame.message);
-        connection.send({ type: 'v.ack', clientId, messageId: message.id, seq: message.seq });
+      const first = frame.message ? { clientId: frame.clientId ?? newClientId(), body: frame.message } : undefined;
+      const started = await service.visitors.start(visitorId, { name: frame.name, email: frame.email, departmentId: frame.departmentId, fields: frame.fields, firstMessage: first });
+      if (first) {
+        // Into a chat that was already open (another tab started it), the message goes like any other.
+        const message = started.message ?? (await service.relay.fromVisitor(visitorId, first.clientId, first.body));
+        connection.send({ type: 'v.ack', clientId: first.clientId, messageId: message.id, seq: message.seq });
       }
-      const chat = (await service.visitors.route(started.chat.id)) ?? (await service.visitors.view(started.chat));
+      const chat = started.view ?? (await service.visitors.route(started.chat.id)) ?? (await service.visitors.view(started.chat));
       connection.send({ type: 'v.chat', chat });
       ok(connection, frame.ref);
     },

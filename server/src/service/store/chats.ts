@@ -2,8 +2,8 @@ import { sql, type Selectable, type SqlBool } from 'kysely';
 import type { ChatStatus } from '@switchboard/protocol';
 import type { CsChatsTable, ServiceDb } from './schema.js';
 import { prepareQuery, prepareStatement } from '../../store/preparedQuery.js';
-import { affected, containsPattern, isRetryableConflict, parseJson, Rollback } from './util.js';
-import type { Trx, WriteTransactions } from './writes.js';
+import { affected, containsPattern, parseJson, Rollback } from './util.js';
+import { attempt, type Trx, type WriteTransactions } from './writes.js';
 
 export type ClosedBy = 'agent' | 'visitor' | 'system';
 
@@ -43,6 +43,8 @@ export interface NewChat {
  */
 export interface ChatRepository {
   create(chat: NewChat, now: number): Promise<ChatRecord>;
+  /** create() as a step of the caller's unit of work (the chat stored with its first message). */
+  createIn(trx: Trx, chat: NewChat, now: number): Promise<ChatRecord>;
   find(id: string): Promise<ChatRecord | undefined>;
   findMany(ids: readonly string[]): Promise<ChatRecord[]>;
   /** The visitor's chat that is not closed, if any. */
@@ -58,6 +60,13 @@ export interface ChatRepository {
   queuePosition(chat: ChatRecord): Promise<number | null>;
   /** queued → assigned to `agentId`, if the chat is still queued and the agent available with room. */
   assign(chatId: string, agentId: string, now: number, replyDueAt: number | null): Promise<boolean>;
+  /** assign() as a step of the caller's unit of work; throws Rollback when it cannot be made (run it with `attempt`). */
+  assignIn(trx: Trx, chatId: string, agentId: string, now: number, replyDueAt: number | null): Promise<void>;
+  /**
+   * Assigns `chat`, which the caller's unit has just created, if no queued chat is ahead of it and
+   * the agent is available with room; false, with nothing written, otherwise (the chat stays queued).
+   */
+  assignArrivingIn(trx: Trx, chat: ChatRecord, agentId: string, now: number, replyDueAt: number | null): Promise<boolean>;
   /** assigned(from) → assigned(to), if `from` still holds it and `to` is available with room. */
   reassign(chatId: string, fromId: string, toId: string, now: number, options: { replyDueAt: number | null; onlyIfReplyDue?: boolean; missedAgentIds?: string[] }): Promise<boolean>;
   /** assigned(from) → queued, at the front (by the chat's start time); optionally into another department. */
@@ -65,10 +74,10 @@ export interface ChatRepository {
   /** queued → queued in another department. */
   moveQueued(chatId: string, departmentId: string | null): Promise<boolean>;
   /**
-   * Closes the chat (releasing its assignee's capacity); the record before closing, or undefined if
-   * already closed. `known`: the caller's fresh read of the chat, tried before reading it again.
+   * Closes `chat` (releasing its assignee's capacity) as a step of the caller's unit of work, if it
+   * is still as read: same status, same assignee. Throws Rollback otherwise (run it with `attempt`).
    */
-  close(chatId: string, closedBy: ClosedBy, now: number, known?: ChatRecord): Promise<ChatRecord | undefined>;
+  closeIn(trx: Trx, chat: ChatRecord, closedBy: ClosedBy, now: number): Promise<void>;
   /** Moves a passed reply deadline (null: drops it). */
   postponeReply(chatId: string, now: number, replyDueAt: number | null): Promise<boolean>;
   /** Assigned chats whose reply deadline passed. */
@@ -87,19 +96,8 @@ export interface ChatRepository {
 }
 
 export function createChatRepository(db: ServiceDb, writes: WriteTransactions): ChatRepository {
-  /** Runs a conditional transaction: false when it rolled back on purpose; retried on a PostgreSQL deadlock. */
-  async function attempt(work: (trx: Trx) => Promise<void>): Promise<boolean> {
-    for (let round = 0; ; round += 1) {
-      try {
-        await writes.run(work);
-        return true;
-      } catch (error) {
-        if (error instanceof Rollback) return false;
-        if (isRetryableConflict(error) && round < 3) continue;
-        throw error;
-      }
-    }
-  }
+  /** Runs a conditional unit: false when it rolled back on purpose. */
+  const made = async (work: (trx: Trx) => Promise<void>): Promise<boolean> => (await attempt(writes, work)) !== undefined;
 
   // The statements of every assignment and closing, compiled once; they run inside the write transaction.
   const takeSeatOf = prepareStatement(2, (agentId: string, now: number) =>
@@ -141,6 +139,14 @@ export function createChatRepository(db: ServiceDb, writes: WriteTransactions): 
       .where('status', '=', 'queued'),
   );
 
+  // Closing is conditional on the chat as its caller read it: same status, same assignee (or none).
+  const closeWhere = (chatId: string, status: string, closedBy: string, now: number) =>
+    db.updateTable('cs_chats').set({ status: 'closed', closed_at: now, closed_by: closedBy, queued_at: null, reply_due_at: null }).where('id', '=', chatId).where('status', '=', status);
+  const closeUnassigned = prepareStatement(4, (chatId: string, status: string, closedBy: string, now: number) => closeWhere(chatId, status, closedBy, now).where('assignee_id', 'is', null));
+  const closeHeld = prepareStatement(5, (chatId: string, status: string, assigneeId: string, closedBy: string, now: number) =>
+    closeWhere(chatId, status, closedBy, now).where('assignee_id', '=', assigneeId),
+  );
+
   async function takeSeat(trx: Trx, agentId: string, now: number): Promise<void> {
     if (!(await takeSeatOf(trx, agentId, now)).numAffectedRows) throw new Rollback();
   }
@@ -154,6 +160,16 @@ export function createChatRepository(db: ServiceDb, writes: WriteTransactions): 
     await rememberLastAgent(trx, chatId, agentId);
   }
 
+  // Is a queued chat ahead of this one (by the queue's order, a range of its index)?
+  const queuedAhead = prepareStatement(2, (queuedAt: number, id: string) =>
+    db
+      .selectFrom('cs_chats')
+      .select('id')
+      .where('status', '=', 'queued')
+      .where(({ eb, refTuple, tuple }) => eb(refTuple('queued_at', 'id'), '<', tuple(queuedAt, id)))
+      .limit(1),
+  );
+
   // Every chat starts this way: waiting in the queue.
   const insertQueued = prepareStatement(5, (id: string, siteId: string, visitorId: string, departmentId: string | null, now: number) =>
     db.insertInto('cs_chats').values(queuedChatRow({ id, siteId, visitorId, departmentId }, now)),
@@ -166,11 +182,31 @@ export function createChatRepository(db: ServiceDb, writes: WriteTransactions): 
   // At most one chat per visitor is not closed (a unique index), so no order is needed.
   const openOfVisitor = prepareQuery(db, 1, (visitorId: string) => db.selectFrom('cs_chats').selectAll().where('visitor_id', '=', visitorId).where('status', '!=', 'closed').limit(1));
 
+  async function createIn(trx: Trx, chat: NewChat, now: number): Promise<ChatRecord> {
+    await insertQueued(trx, chat.id, chat.siteId, chat.visitorId, chat.departmentId, now);
+    return queuedChat(chat, now);
+  }
+
+  async function assignIn(trx: Trx, chatId: string, agentId: string, now: number, replyDueAt: number | null): Promise<void> {
+    if (!(await assignQueued(trx, chatId, agentId, now, replyDueAt)).numAffectedRows) throw new Rollback();
+    await takeSeat(trx, agentId, now);
+    await rememberAgent(trx, chatId, agentId);
+  }
+
+  async function assignArrivingIn(trx: Trx, chat: ChatRecord, agentId: string, now: number, replyDueAt: number | null): Promise<boolean> {
+    if (chat.queuedAt === null || (await queuedAhead(trx, chat.queuedAt, chat.id)).rows.length > 0) return false;
+    // The seat first: when it is taken, nothing is written yet. Locking the agent before the chat
+    // cannot close a cycle: no other transaction sees this chat before the unit commits.
+    if (!(await takeSeatOf(trx, agentId, now)).numAffectedRows) return false;
+    await assignQueued(trx, chat.id, agentId, now, replyDueAt);
+    await rememberAgent(trx, chat.id, agentId);
+    return true;
+  }
+
   return {
-    async create(chat, now) {
-      await writes.run((trx) => insertQueued(trx, chat.id, chat.siteId, chat.visitorId, chat.departmentId, now));
-      return toChat(queuedChatRow(chat, now));
-    },
+    create: (chat, now) => writes.run((trx) => createIn(trx, chat, now)),
+    assignArrivingIn,
+    createIn,
     async find(id) {
       const [row] = await byId(id);
       return row && toChat(row);
@@ -224,16 +260,11 @@ export function createChatRepository(db: ServiceDb, writes: WriteTransactions): 
         .executeTakeFirstOrThrow();
       return Number(row.ahead) + 1;
     },
-    assign(chatId, agentId, now, replyDueAt) {
-      return attempt(async (trx) => {
-        if (!(await assignQueued(trx, chatId, agentId, now, replyDueAt)).numAffectedRows) throw new Rollback();
-        await takeSeat(trx, agentId, now);
-        await rememberAgent(trx, chatId, agentId);
-      });
-    },
+    assign: (chatId, agentId, now, replyDueAt) => made((trx) => assignIn(trx, chatId, agentId, now, replyDueAt)),
+    assignIn,
     reassign(chatId, fromId, toId, now, options) {
       if (fromId === toId) return Promise.resolve(false);
-      return attempt(async (trx) => {
+      return made(async (trx) => {
         let query = trx
           .updateTable('cs_chats')
           .set({
@@ -259,7 +290,7 @@ export function createChatRepository(db: ServiceDb, writes: WriteTransactions): 
       });
     },
     requeue(chatId, fromId, _now, departmentId) {
-      return attempt(async (trx) => {
+      return made(async (trx) => {
         const result = await trx
           .updateTable('cs_chats')
           .set((eb) => ({
@@ -282,23 +313,10 @@ export function createChatRepository(db: ServiceDb, writes: WriteTransactions): 
       const result = await db.updateTable('cs_chats').set({ department_id: departmentId }).where('id', '=', chatId).where('status', '=', 'queued').executeTakeFirst();
       return affected(result) > 0;
     },
-    async close(chatId, closedBy, now, known) {
-      for (let round = 0; round < 5; round += 1) {
-        const chat = round === 0 && known ? known : await this.find(chatId);
-        if (!chat || chat.status === 'closed') return undefined;
-        const done = await attempt(async (trx) => {
-          let query = trx
-            .updateTable('cs_chats')
-            .set({ status: 'closed', closed_at: now, closed_by: closedBy, queued_at: null, reply_due_at: null })
-            .where('id', '=', chatId)
-            .where('status', '=', chat.status);
-          query = chat.assigneeId === null ? query.where('assignee_id', 'is', null) : query.where('assignee_id', '=', chat.assigneeId);
-          if (affected(await query.executeTakeFirst()) === 0) throw new Rollback();
-          if (chat.status === 'assigned' && chat.assigneeId) await freeSeat(trx, chat.assigneeId);
-        });
-        if (done) return chat;
-      }
-      return undefined;
+    async closeIn(trx, chat, closedBy, now) {
+      const closed = chat.assigneeId === null ? await closeUnassigned(trx, chat.id, chat.status, closedBy, now) : await closeHeld(trx, chat.id, chat.status, chat.assigneeId, closedBy, now);
+      if (!closed.numAffectedRows) throw new Rollback();
+      if (chat.status === 'assigned' && chat.assigneeId) await freeSeat(trx, chat.assigneeId);
     },
     async postponeReply(chatId, now, replyDueAt) {
       const result = await db
@@ -394,6 +412,10 @@ export function createChatRepository(db: ServiceDb, writes: WriteTransactions): 
 }
 
 /** A chat as it starts: waiting in the queue. */
+export function queuedChat(chat: NewChat, now: number): ChatRecord {
+  return toChat(queuedChatRow(chat, now));
+}
+
 function queuedChatRow(chat: NewChat, now: number): Selectable<CsChatsTable> {
   return {
     id: chat.id,

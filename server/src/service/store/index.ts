@@ -9,7 +9,7 @@ import type { ServiceDatabase } from './schema.js';
 import { createSettingsRepository, type SettingsRepository } from './settings.js';
 import { createSiteRepository, type SiteRepository } from './sites.js';
 import { createVisitorRepository, type VisitorRepository } from './visitors.js';
-import { createWriteTransactions } from './writes.js';
+import { createWriteTransactions, type WriteTransactions } from './writes.js';
 
 /** The customer-service system's repositories, on its own cs_ tables. */
 export interface ServiceRepositories {
@@ -21,6 +21,8 @@ export interface ServiceRepositories {
   chats: ChatRepository;
   messages: ChatMessageRepository;
   offline: OfflineRepository;
+  /** For a unit of work that spans repositories (their `…In(trx, …)` steps): a change and the system line telling of it. */
+  writes: WriteTransactions;
 }
 
 /** On the store's connection; the CS system sees only its own tables through it. */
@@ -36,5 +38,6 @@ export function createServiceRepositories(store: Store): ServiceRepositories {
     chats: createChatRepository(serviceDb, writes),
     messages: createChatMessageRepository(serviceDb, writes),
     offline: createOfflineRepository(serviceDb),
+    writes,
   };
 }

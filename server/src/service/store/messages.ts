@@ -4,7 +4,7 @@ import { ChatEvent, type ChatAuthor, type ChatMessage } from '@switchboard/proto
 import type { CsChatMessagesTable, ServiceDb } from './schema.js';
 import { prepareQuery, prepareStatement } from '../../store/preparedQuery.js';
 import { isUniqueViolation } from './util.js';
-import type { WriteTransactions } from './writes.js';
+import type { Trx, WriteTransactions } from './writes.js';
 
 export interface StoredChatMessage extends ChatMessage {
   /** False for internal notes and agent-only system lines: the visitor never receives them. */
@@ -40,6 +40,11 @@ export interface ChatMessageRepository {
    * lock). `replied`: an agent's reply, so the chat's reply deadline ends with the same write.
    */
   append(message: NewChatMessage, now: number, options?: AppendOptions): Promise<ChatAppendOutcome>;
+  /**
+   * append() as a step of the caller's unit of work (stored with the change it belongs to). A
+   * client id stored concurrently fails the whole unit (append() alone retries and finds it).
+   */
+  appendIn(trx: Trx, message: NewChatMessage, now: number, options?: AppendOptions): Promise<ChatAppendOutcome>;
   /** Messages with seq < before (or the newest), ascending; one extra row tells whether more exist. */
   before(chatId: string, before: number | undefined, limit: number, visibleOnly: boolean): Promise<{ messages: StoredChatMessage[]; hasMore: boolean }>;
   /** The message with each chat's last seq. */
@@ -79,35 +84,36 @@ export function createChatMessageRepository(db: ServiceDb, writes: WriteTransact
   // Every change to one chat announces its summary with the last message.
   const messageAt = prepareQuery(db, 2, (chatId: string, seq: number) => db.selectFrom('cs_chat_messages').selectAll().where('chat_id', '=', chatId).where('seq', '=', seq));
 
-  async function appendOnce(message: NewChatMessage, now: number, { allowClosed = false, replied = false }: AppendOptions): Promise<ChatAppendOutcome> {
-    return writes.run(async (trx): Promise<ChatAppendOutcome> => {
-      if (message.senderKey && message.clientId) {
-        const [existing] = (await byClientId(trx, message.senderKey, message.clientId)).rows;
-        if (existing) return existing.chat_id === message.chatId ? { status: 'duplicate', message: toChatMessage(existing) } : { status: 'client_id_reused' };
-      }
-      const bumped = replied ? nextSeqOfReply[Number(allowClosed)]!(trx, message.chatId, now) : nextSeq[Number(allowClosed)]!(trx, message.chatId);
-      const [chat] = (await bumped).rows;
-      if (!chat) return { status: 'closed' };
-      const row: CsChatMessagesTable = {
-        id: randomUUID(),
-        chat_id: message.chatId,
-        seq: Number(chat.last_seq),
-        author: message.author,
-        agent_id: message.agentId,
-        author_name: message.authorName,
-        sender_key: message.senderKey,
-        client_id: message.clientId,
-        body: message.body,
-        event: message.event ? JSON.stringify(message.event) : null,
-        visible: message.visible ? 1 : 0,
-        created_at: now,
-      };
-      await insert(trx, row.id, row.chat_id, row.seq, row.author, row.agent_id, row.author_name, row.sender_key, row.client_id, row.body, row.event, row.visible, row.created_at);
-      return { status: 'stored', message: toChatMessage(row) };
-    });
+  async function appendIn(trx: Trx, message: NewChatMessage, now: number, { allowClosed = false, replied = false }: AppendOptions = {}): Promise<ChatAppendOutcome> {
+    if (message.senderKey && message.clientId) {
+      const [existing] = (await byClientId(trx, message.senderKey, message.clientId)).rows;
+      if (existing) return existing.chat_id === message.chatId ? { status: 'duplicate', message: toChatMessage(existing) } : { status: 'client_id_reused' };
+    }
+    const bumped = replied ? nextSeqOfReply[Number(allowClosed)]!(trx, message.chatId, now) : nextSeq[Number(allowClosed)]!(trx, message.chatId);
+    const [chat] = (await bumped).rows;
+    if (!chat) return { status: 'closed' };
+    const row: CsChatMessagesTable = {
+      id: randomUUID(),
+      chat_id: message.chatId,
+      seq: Number(chat.last_seq),
+      author: message.author,
+      agent_id: message.agentId,
+      author_name: message.authorName,
+      sender_key: message.senderKey,
+      client_id: message.clientId,
+      body: message.body,
+      event: message.event ? JSON.stringify(message.event) : null,
+      visible: message.visible ? 1 : 0,
+      created_at: now,
+    };
+    await insert(trx, row.id, row.chat_id, row.seq, row.author, row.agent_id, row.author_name, row.sender_key, row.client_id, row.body, row.event, row.visible, row.created_at);
+    return { status: 'stored', message: toChatMessage(row) };
   }
 
+  const appendOnce = (message: NewChatMessage, now: number, options: AppendOptions) => writes.run((trx) => appendIn(trx, message, now, options));
+
   return {
+    appendIn,
     async append(message, now, options = {}) {
       try {
         return await appendOnce(message, now, options);

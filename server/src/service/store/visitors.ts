@@ -3,7 +3,7 @@ import type { PageInfo } from '@switchboard/protocol';
 import type { CsVisitorsTable, ServiceDb } from './schema.js';
 import { prepareQuery } from '../../store/preparedQuery.js';
 import { affected, parseJson } from './util.js';
-import type { WriteTransactions } from './writes.js';
+import type { Trx, WriteTransactions } from './writes.js';
 
 export interface VisitorRecord {
   id: string;
@@ -45,6 +45,8 @@ export interface VisitorRepository {
   find(id: string): Promise<VisitorRecord | undefined>;
   findMany(ids: readonly string[]): Promise<VisitorRecord[]>;
   update(id: string, changes: VisitorChanges): Promise<void>;
+  /** update() as a step of the caller's unit of work (a chat's start stores the pre-chat answers with it). */
+  updateIn(trx: Trx, id: string, changes: VisitorChanges): Promise<void>;
   /** The visitor has a live socket: online, no departure pending. True if they had been marked gone. */
   present(id: string, now: number): Promise<boolean>;
   /** Like present() for many visitors at once; returns those who had been marked gone. */
@@ -78,6 +80,18 @@ export function createVisitorRepository(db: ServiceDb, writes: WriteTransactions
       await trx.updateTable('cs_visitors').set({ leave_due_at: null, last_seen_at: now }).where('id', 'in', [...ids]).execute();
       return back.map((row) => row.id);
     });
+  }
+
+  async function updateIn(trx: Trx, id: string, changes: VisitorChanges): Promise<void> {
+    const set = {
+      ...(changes.name !== undefined ? { name: changes.name } : {}),
+      ...(changes.email !== undefined ? { email: changes.email } : {}),
+      ...(changes.fields !== undefined ? { fields: JSON.stringify(changes.fields) } : {}),
+      ...(changes.page !== undefined ? { page_url: changes.page.url, page_title: changes.page.title, referrer: changes.page.referrer } : {}),
+      ...(changes.userAgent !== undefined ? { user_agent: changes.userAgent?.slice(0, 512) ?? null } : {}),
+      ...(changes.language !== undefined ? { language: changes.language } : {}),
+    };
+    if (Object.keys(set).length > 0) await trx.updateTable('cs_visitors').set(set).where('id', '=', id).execute();
   }
 
   return {
@@ -117,17 +131,11 @@ export function createVisitorRepository(db: ServiceDb, writes: WriteTransactions
       return rows.map(toVisitor);
     },
     async update(id, changes) {
-      const set = {
-        ...(changes.name !== undefined ? { name: changes.name } : {}),
-        ...(changes.email !== undefined ? { email: changes.email } : {}),
-        ...(changes.fields !== undefined ? { fields: JSON.stringify(changes.fields) } : {}),
-        ...(changes.page !== undefined ? { page_url: changes.page.url, page_title: changes.page.title, referrer: changes.page.referrer } : {}),
-        ...(changes.userAgent !== undefined ? { user_agent: changes.userAgent?.slice(0, 512) ?? null } : {}),
-        ...(changes.language !== undefined ? { language: changes.language } : {}),
-      };
-      if (Object.keys(set).length === 0) return;
-      await writes.run((trx) => trx.updateTable('cs_visitors').set(set).where('id', '=', id).execute());
+      // No unit at all for no change (a start without pre-chat answers).
+      if (Object.values(changes).every((value) => value === undefined)) return;
+      await writes.run((trx) => updateIn(trx, id, changes));
     },
+    updateIn,
     async present(id, now) {
       return (await presentMany([id], now)).length > 0;
     },

@@ -3,6 +3,7 @@ import { sql, type Transaction } from 'kysely';
 import type { Store } from '../../store/index.js';
 import type { SqliteConnection } from '../../store/sqliteConnection.js';
 import type { ServiceDatabase, ServiceDb } from './schema.js';
+import { isRetryableConflict, Rollback } from './util.js';
 
 export type Trx = Transaction<ServiceDatabase>;
 
@@ -27,6 +28,22 @@ export type Trx = Transaction<ServiceDatabase>;
  */
 export interface WriteTransactions {
   run<T>(work: (trx: Trx) => Promise<T>): Promise<T>;
+}
+
+/**
+ * Runs a conditional unit (one that throws Rollback when the state it expects is gone): its value,
+ * or undefined when it rolled back on purpose. Run again on a PostgreSQL deadlock.
+ */
+export async function attempt<T>(writes: WriteTransactions, work: (trx: Trx) => Promise<T>): Promise<{ value: T } | undefined> {
+  for (let round = 0; ; round += 1) {
+    try {
+      return { value: await writes.run(work) };
+    } catch (error) {
+      if (error instanceof Rollback) return undefined;
+      if (isRetryableConflict(error) && round < 3) continue;
+      throw error;
+    }
+  }
 }
 
 /** At most this many units share one commit (bounds how long one transaction holds the connection). */
