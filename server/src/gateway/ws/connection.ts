@@ -4,6 +4,7 @@ import type { AuthContext } from '../../im/auth.js';
 import { BucketRule, clockMs } from '../rateLimiter.js';
 import { parseFrame } from '../frameParser.js';
 import { flushAtEndOfTurn, writeCorked } from '../turnFlush.js';
+import type { PresenceHolder } from './presenceHold.js';
 import { MAX_BUFFERED_BYTES, type SocketLike } from './socket.js';
 
 export type FrameHandler = (connection: Connection, frame: ClientFrame) => Promise<void>;
@@ -32,12 +33,14 @@ const floodRule = new BucketRule(MAX_REJECTED_IN_A_ROW, FRAMES_PER_SECOND / 2);
  * One authenticated WebSocket. Reads frames in order, validates each at the edge and answers an
  * invalid one with a typed error frame; the socket stays open and nothing is stored.
  */
-export class Connection {
+export class Connection implements PresenceHolder {
   ready = false;
   closed = false;
   private rejectedInARow = 0;
   /** Frames queued in this event-loop turn; no array while there are none (most sockets, most of the time). */
   private outbox: string[] | undefined = undefined;
+  /** Presence frames waiting to go out with the next frame or at the end of a window (presenceHold.ts), by user. */
+  private heldPresence: Map<string, string> | undefined = undefined;
   /** The frame and flood buckets (BucketRule states). */
   private framesFullAt = 0;
   private floodFullAt = 0;
@@ -93,6 +96,27 @@ export class Connection {
   /** Queues an already serialised frame; it is written at the end of this event-loop turn (turnFlush.ts). */
   sendRaw(data: string): void {
     if (this.closed) return;
+    if (this.heldPresence) this.releasePresence();
+    this.queue(data);
+  }
+
+  /** Holds a presence frame of the user until `releasePresence` (or the next `sendRaw`); replaces one held for that user. */
+  holdPresence(userId: string, frame: string): void {
+    if (this.closed) return;
+    this.heldPresence ??= new Map();
+    this.heldPresence.set(userId, frame);
+  }
+
+  /** Queues the held presence frames, ahead of anything queued after this. */
+  releasePresence(): void {
+    const held = this.heldPresence;
+    if (!held) return;
+    this.heldPresence = undefined;
+    for (const frame of held.values()) this.queue(frame);
+  }
+
+  private queue(data: string): void {
+    if (this.closed) return;
     if (this.outbox) {
       this.outbox.push(data);
       return;
@@ -126,6 +150,7 @@ export class Connection {
   markClosed(): void {
     this.closed = true;
     this.outbox = undefined;
+    this.heldPresence = undefined;
   }
 
   reject(ref: string | undefined, error: AppError): void {
