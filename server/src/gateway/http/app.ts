@@ -52,7 +52,7 @@ export async function createHttpApp(im: ImServer, origins: OriginPolicy, options
     loggerInstance: options.log.child({ part: 'http' }, { level: 'warn' }) as FastifyBaseLogger,
     bodyLimit: 256 * 1024,
     // Routes validate with zod (validate.ts) and declare no JSON schemas. Fastify's default schema
-    // compilers would load ajv and fast-json-stringify at every start for nothing (~0.2 s of CPU
+    // compilers would load ajv and fast-json-stringify at every start for nothing (0.1–0.2 s of CPU
     // while a restarted node's clients wait for it to listen); a route with a schema fails loudly.
     schemaController: { compilersFactory: { buildValidator: noJsonSchemas, buildSerializer: noJsonSchemas } },
     trustProxy: options.trustProxy,
@@ -96,11 +96,11 @@ export async function createHttpApp(im: ImServer, origins: OriginPolicy, options
   return { app, guards };
 }
 
-/** Maps Fastify's own errors (bad JSON, body too large, wrong content type) to typed errors. */
 function noJsonSchemas(): never {
   throw new Error('Route JSON schemas are not compiled here: validate with zod (gateway/http/validate.ts).');
 }
 
+/** Maps Fastify's own errors (bad JSON, body too large, wrong content type) to typed errors. */
 function fromFastify(error: FastifyError | AppError): AppError {
   if (error instanceof AppError) return error;
   const status = (error as FastifyError).statusCode;
