@@ -39,8 +39,12 @@ export class Connection implements PresenceHolder {
   private rejectedInARow = 0;
   /** Frames queued in this event-loop turn; no array while there are none (most sockets, most of the time). */
   private outbox: string[] | undefined = undefined;
-  /** Presence frames waiting to go out with the next frame or at the end of a window (presenceHold.ts), by user. */
-  private heldPresence: Map<string, string> | undefined = undefined;
+  /**
+   * Presence frames waiting to go out with the next frame or at the end of a window
+   * (presenceHold.ts): user id, frame, user id, frame, … A flat array: a connection holds a few at
+   * a time, and one is created per window for thousands of connections (a Map each cost more).
+   */
+  private heldPresence: string[] | undefined = undefined;
   /** The frame and flood buckets (BucketRule states). */
   private framesFullAt = 0;
   private floodFullAt = 0;
@@ -100,11 +104,25 @@ export class Connection implements PresenceHolder {
     this.queue(data);
   }
 
-  /** Holds a presence frame of the user until `releasePresence` (or the next `sendRaw`); replaces one held for that user. */
-  holdPresence(userId: string, frame: string): void {
-    if (this.closed) return;
-    this.heldPresence ??= new Map();
-    this.heldPresence.set(userId, frame);
+  /**
+   * Holds a presence frame of the user until `releasePresence` (or the next `sendRaw`); replaces one
+   * held for that user. True when nothing was held before.
+   */
+  holdPresence(userId: string, frame: string): boolean {
+    if (this.closed) return false;
+    const held = this.heldPresence;
+    if (!held) {
+      this.heldPresence = [userId, frame];
+      return true;
+    }
+    for (let i = 0; i < held.length; i += 2) {
+      if (held[i] === userId) {
+        held[i + 1] = frame;
+        return false;
+      }
+    }
+    held.push(userId, frame);
+    return false;
   }
 
   /** Queues the held presence frames, ahead of anything queued after this. */
@@ -112,7 +130,7 @@ export class Connection implements PresenceHolder {
     const held = this.heldPresence;
     if (!held) return;
     this.heldPresence = undefined;
-    for (const frame of held.values()) this.queue(frame);
+    for (let i = 1; i < held.length; i += 2) this.queue(held[i] as string);
   }
 
   private queue(data: string): void {

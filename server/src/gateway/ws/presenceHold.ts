@@ -8,20 +8,20 @@
  * with superseded presence left out, later, never reordered.
  */
 export interface PresenceHolder {
-  holdPresence(userId: string, frame: string): void;
+  /** True when the holder held nothing before (it must then be released later). */
+  holdPresence(userId: string, frame: string): boolean;
   releasePresence(): void;
 }
 
 export class PresenceHold {
-  private readonly waiting = new Set<PresenceHolder>();
+  private waiting = new Set<PresenceHolder>();
   private timer: NodeJS.Timeout | undefined = undefined;
 
   /** `windowMs` is asked when a window opens: the longest a presence frame waits. */
   constructor(private readonly windowMs: () => number) {}
 
   hold(connection: PresenceHolder, userId: string, frame: string): void {
-    connection.holdPresence(userId, frame);
-    this.waiting.add(connection);
+    if (connection.holdPresence(userId, frame)) this.waiting.add(connection);
     this.timer ??= setTimeout(() => this.release(), this.windowMs());
   }
 
@@ -29,8 +29,8 @@ export class PresenceHold {
   release(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    const connections = [...this.waiting];
-    this.waiting.clear();
+    const connections = this.waiting;
+    this.waiting = new Set();
     for (const connection of connections) connection.releasePresence();
   }
 }
