@@ -88,6 +88,9 @@ const USAGE = `npm run bench -- [options]
   --reconnect-clients N   clients connected when it restarts (default 10000; the employees of
                           the im scenario and as many more)
   --restart term|kill     graceful restart (SIGTERM, default) or a crash (SIGKILL)
+  --client-backoff bench|sdk  the reconnecting clients' backoff: full jitter 200 ms to 2 s
+                          (bench, default) or the web app's (sdk: 250 ms to 30 s, reset by a
+                          welcome only; bench/lib/generator.mjs)
   --service-agents N      agents on duty in the service scenario (default 200)
   --service-visitors N    visitor chats arriving open loop (default 2000)
   --service-rate N        their arrival rate, visitors/s (default 200)
@@ -117,6 +120,7 @@ function parseOptions(argv) {
       'idle-users': { type: 'string' },
       'reconnect-rate': { type: 'string' },
       restart: { type: 'string' },
+      'client-backoff': { type: 'string', default: 'bench' },
       'service-agents': { type: 'string' },
       'service-visitors': { type: 'string' },
       'service-rate': { type: 'string' },
@@ -154,6 +158,7 @@ function parseOptions(argv) {
     reconnectClients: int(values['reconnect-clients'], base.reconnectClients),
     baseline: values.baseline,
     restart: values.restart ?? base.restart,
+    clientBackoff: values['client-backoff'],
     serviceAgents: int(values['service-agents'], base.serviceAgents),
     serviceVisitors: int(values['service-visitors'], base.serviceVisitors),
     serviceRate: int(values['service-rate'], base.serviceRate),
@@ -162,6 +167,7 @@ function parseOptions(argv) {
     scenarios: values.scenarios ? values.scenarios.split(',').map((name) => name.trim()) : ALL_SCENARIOS,
     write: !values['no-write'],
   };
+  if (!['bench', 'sdk'].includes(options.clientBackoff)) fail(`--client-backoff must be bench or sdk, not "${options.clientBackoff}"`);
   if (!['term', 'kill'].includes(options.restart)) fail(`--restart must be term or kill, not "${options.restart}"`);
   if (!['sqlite', 'postgres'].includes(options.store)) fail(`--store must be sqlite or postgres, not "${options.store}"`);
   for (const name of options.scenarios) if (!ALL_SCENARIOS.includes(name)) fail(`unknown scenario "${name}" (known: ${ALL_SCENARIOS.join(', ')})`);
@@ -281,7 +287,7 @@ function printTables(options, result) {
   const r = result.scenarios.reconnect;
   if (r) {
     lines.push(
-      `reconnect (${r.restart}): ${r.caughtUp}/${r.clients} clients back and caught up ${r.catchUpS ?? 'timeout'} s after the stop began (old process gone in ${r.stopMs} ms, exit ${r.stopExit}; ${r.catchUpAfterRestartS ?? '-'} s after the new one listened; new server CPU ${r.newServerCpuS ?? '-'} s, generators ${r.generatorCpuPct?.join('/') ?? '-'}%) at ${r.rate} msg/s; sent ${r.sent}, lost ${r.lost}, duplicated ${r.duplicated}`,
+      `reconnect (${r.restart}, ${r.clientBackoff ?? 'bench'} backoff): ${r.caughtUp}/${r.clients} clients back and caught up ${r.catchUpS ?? 'timeout'} s after the stop began (old process gone in ${r.stopMs} ms, exit ${r.stopExit}; ${r.catchUpAfterRestartS ?? '-'} s after the new one listened; new server CPU ${r.newServerCpuS ?? '-'} s, generators ${r.generatorCpuPct?.join('/') ?? '-'}%) at ${r.rate} msg/s; sent ${r.sent}, lost ${r.lost}, duplicated ${r.duplicated}`,
     );
   }
   const k = result.cluster;

@@ -37,6 +37,18 @@ let directOf = [];
 let groupsOf = [];
 let phase = null; // the running measurement, if any
 let reconnecting = false;
+/**
+ * How a client backs off between reconnect attempts (full jitter, doubling from `baseMs` up to
+ * `capMs`). `bench`, the default, comes back within 2 s of the server listening; `sdk` is what
+ * the web app does (@switchboard/client: packages/client/src/backoff.ts and connection.ts, whose
+ * attempt count only a welcome resets), which spreads 10,000 clients over tens of seconds after a
+ * restart of a few seconds.
+ */
+const BACKOFFS = {
+  bench: { baseMs: 200, capMs: 2000, resetOnWelcome: false },
+  sdk: { baseMs: 250, capMs: 30_000, resetOnWelcome: true },
+};
+let backoff = BACKOFFS.bench;
 let stopLoad = null;
 const counters = newCounters();
 
@@ -86,7 +98,7 @@ class Client {
     });
     this.ws = ws;
     ws.on('open', () => {
-      this.attempts = 0;
+      if (!backoff.resetOnWelcome) this.attempts = 0;
       ws.send(JSON.stringify({ type: 'hello', ref: 'hello', protocol: PROTOCOL_VERSION }));
     });
     ws.on('message', (data) => this.receive(data));
@@ -114,8 +126,8 @@ class Client {
   }
 
   scheduleReconnect() {
-    // Full jitter, doubling from 200 ms up to 2 s: thousands of clients do not return in one burst.
-    const ceiling = Math.min(2000, 200 * 2 ** this.attempts);
+    // Full jitter: thousands of clients do not return in one burst.
+    const ceiling = Math.min(backoff.capMs, backoff.baseMs * 2 ** this.attempts);
     this.attempts += 1;
     setTimeout(() => {
       if (reconnecting && !this.ws) this.open();
@@ -154,6 +166,7 @@ class Client {
 
   onWelcome(frame) {
     this.ready = true;
+    this.attempts = 0;
     this.everReady = true;
     const behind = [];
     for (const conversation of frame.conversations) {
@@ -515,9 +528,11 @@ const commands = {
     return { ok: true };
   },
 
-  /** Turns automatic reconnection (backoff, hello, sync from the last seq, resend) on or off. */
-  reconnect({ enabled }) {
+  /** Turns automatic reconnection (backoff, hello, sync from the last seq, resend) on or off; `policy` names a BACKOFFS entry. */
+  reconnect({ enabled, policy = 'bench' }) {
+    if (!Object.hasOwn(BACKOFFS, policy)) throw new Error(`unknown backoff policy "${policy}"`);
     reconnecting = enabled;
+    backoff = BACKOFFS[policy];
     return { ok: true };
   },
 

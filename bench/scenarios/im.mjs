@@ -257,7 +257,7 @@ async function settle(server, gens, timeoutMs = 30_000) {
 async function reconnectUnderLoad(server, gens, options, log, restart) {
   const clients = sum(await gens.all('progress', { since: Infinity }), (part) => part.clients);
   if (options.waitQuietS > 0) await waitQuiet(options.waitQuietS, OTHER_CPU_LIMIT, log);
-  await gens.all('reconnect', { enabled: true });
+  await gens.all('reconnect', { enabled: true, policy: options.clientBackoff });
   const startAt = nowMs() + 300;
   const loading = gens.all('load', { rate: options.reconnectRate / gens.list.length, startAt, durationMs: 3_600_000, warmupMs: 0, drainMs: 30_000, dmShare: options.dmShare, keepTracking: true }, 3_700_000);
   await sleep(startAt + options.reconnectLeadS * 1000 - nowMs());
@@ -300,6 +300,7 @@ async function reconnectUnderLoad(server, gens, options, log, restart) {
     clients,
     rate: options.reconnectRate,
     restart: options.restart,
+    clientBackoff: options.clientBackoff,
     stopMs: Math.round(downMs),
     stopExit: stopExit.code ?? stopExit.signal,
     restartMs: Math.round(upMs),

@@ -51,6 +51,10 @@ export async function createHttpApp(im: ImServer, origins: OriginPolicy, options
     // Per-request lines are noise at this volume; failures are logged by the error handler.
     loggerInstance: options.log.child({ part: 'http' }, { level: 'warn' }) as FastifyBaseLogger,
     bodyLimit: 256 * 1024,
+    // Routes validate with zod (validate.ts) and declare no JSON schemas. Fastify's default schema
+    // compilers would load ajv and fast-json-stringify at every start for nothing (0.1–0.2 s of CPU
+    // while a restarted node's clients wait for it to listen); a route with a schema fails loudly.
+    schemaController: { compilersFactory: { buildValidator: noJsonSchemas, buildSerializer: noJsonSchemas } },
     trustProxy: options.trustProxy,
     requestTimeout: requestTimeoutMs,
     keepAliveTimeout: limits.keepAliveTimeoutMs,
@@ -90,6 +94,10 @@ export async function createHttpApp(im: ImServer, origins: OriginPolicy, options
   conversationRoutes(app, im, guards);
   adminRoutes(app, im, guards);
   return { app, guards };
+}
+
+function noJsonSchemas(): never {
+  throw new Error('Route JSON schemas are not compiled here: validate with zod (gateway/http/validate.ts).');
 }
 
 /** Maps Fastify's own errors (bad JSON, body too large, wrong content type) to typed errors. */

@@ -4,6 +4,7 @@ import type { AuthContext } from '../../im/auth.js';
 import { BucketRule, clockMs } from '../rateLimiter.js';
 import { parseFrame } from '../frameParser.js';
 import { flushAtEndOfTurn, writeCorked } from '../turnFlush.js';
+import type { PresenceHolder } from './presenceHold.js';
 import { MAX_BUFFERED_BYTES, type SocketLike } from './socket.js';
 
 export type FrameHandler = (connection: Connection, frame: ClientFrame) => Promise<void>;
@@ -32,12 +33,18 @@ const floodRule = new BucketRule(MAX_REJECTED_IN_A_ROW, FRAMES_PER_SECOND / 2);
  * One authenticated WebSocket. Reads frames in order, validates each at the edge and answers an
  * invalid one with a typed error frame; the socket stays open and nothing is stored.
  */
-export class Connection {
+export class Connection implements PresenceHolder {
   ready = false;
   closed = false;
   private rejectedInARow = 0;
   /** Frames queued in this event-loop turn; no array while there are none (most sockets, most of the time). */
   private outbox: string[] | undefined = undefined;
+  /**
+   * Presence frames waiting to go out with the next frame or at the end of a window
+   * (presenceHold.ts): user id, frame, user id, frame, … A flat array: a connection holds a few at
+   * a time, and one is created per window for thousands of connections (a Map each cost more).
+   */
+  private heldPresence: string[] | undefined = undefined;
   /** The frame and flood buckets (BucketRule states). */
   private framesFullAt = 0;
   private floodFullAt = 0;
@@ -93,6 +100,41 @@ export class Connection {
   /** Queues an already serialised frame; it is written at the end of this event-loop turn (turnFlush.ts). */
   sendRaw(data: string): void {
     if (this.closed) return;
+    if (this.heldPresence) this.releasePresence();
+    this.queue(data);
+  }
+
+  /**
+   * Holds a presence frame of the user until `releasePresence` (or the next `sendRaw`); replaces one
+   * held for that user. True when nothing was held before.
+   */
+  holdPresence(userId: string, frame: string): boolean {
+    if (this.closed) return false;
+    const held = this.heldPresence;
+    if (!held) {
+      this.heldPresence = [userId, frame];
+      return true;
+    }
+    for (let i = 0; i < held.length; i += 2) {
+      if (held[i] === userId) {
+        held[i + 1] = frame;
+        return false;
+      }
+    }
+    held.push(userId, frame);
+    return false;
+  }
+
+  /** Queues the held presence frames, ahead of anything queued after this. */
+  releasePresence(): void {
+    const held = this.heldPresence;
+    if (!held) return;
+    this.heldPresence = undefined;
+    for (let i = 1; i < held.length; i += 2) this.queue(held[i] as string);
+  }
+
+  private queue(data: string): void {
+    if (this.closed) return;
     if (this.outbox) {
       this.outbox.push(data);
       return;
@@ -126,6 +168,7 @@ export class Connection {
   markClosed(): void {
     this.closed = true;
     this.outbox = undefined;
+    this.heldPresence = undefined;
   }
 
   reject(ref: string | undefined, error: AppError): void {

@@ -1,6 +1,7 @@
 import { CLOSE_CODES } from '@switchboard/protocol';
 import type { Bus } from '../../bus/bus.js';
 import type { DeliverEvent } from '../../bus/events.js';
+import { PresenceHold } from './presenceHold.js';
 import type { ConnectionRegistry } from './registry.js';
 
 /**
@@ -8,7 +9,8 @@ import type { ConnectionRegistry } from './registry.js';
  * for a short window and then written to each socket together, not N² socket writes. The window
  * grows with the number of sockets (N/10 ms, 50 ms to 1 s), which keeps the writes for
  * broadcasts near 10,000 a second however many sockets there are. Per user the frames keep their
- * order; nothing else waits for them. Presence is not broadcast: it goes to watchers only.
+ * order; nothing else waits for them. Presence is not broadcast: it goes to watchers only, held
+ * for a window of the same length (presenceHold.ts).
  */
 export function broadcastWindowMs(sockets: number): number {
   return Math.min(1000, Math.max(50, Math.round(sockets / 10)));
@@ -22,6 +24,7 @@ export function broadcastWindowMs(sockets: number): number {
 export function startDispatcher(bus: Bus, registry: ConnectionRegistry): () => void {
   let broadcast: string[] = [];
   let timer: NodeJS.Timeout | undefined;
+  const presence = new PresenceHold(() => broadcastWindowMs(registry.size));
   const flushBroadcast = () => {
     timer = undefined;
     const frames = broadcast;
@@ -37,7 +40,8 @@ export function startDispatcher(bus: Bus, registry: ConnectionRegistry): () => v
       return;
     }
     if ('watchersOf' in event.recipients) {
-      registry.presenceAudience.forEachWatcher(event.recipients.watchersOf, (connection) => connection.sendRaw(data));
+      const userId = event.recipients.watchersOf;
+      registry.presenceAudience.forEachWatcher(userId, (connection) => presence.hold(connection, userId, data));
       return;
     }
     const members = event.frame.type === 'conversation' ? event.frame.conversation.members.map((member) => member.userId) : null;
@@ -63,5 +67,6 @@ export function startDispatcher(bus: Bus, registry: ConnectionRegistry): () => v
     stopSessions();
     if (timer) clearTimeout(timer);
     flushBroadcast();
+    presence.release();
   };
 }

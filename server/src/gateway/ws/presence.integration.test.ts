@@ -69,6 +69,21 @@ describe.each(TEST_STORES)('presence audience on %s', (store) => {
     await Promise.all([second.close(), outsider.close()]);
   });
 
+  it('a contact who drops and comes back is shown online: a change waiting to be sent never outlives a newer one', async () => {
+    const watcher = await server.connect(alice);
+    const first = await server.connect(bob);
+    await first.close();
+    const second = await server.connect(bob);
+    // A frame for the watcher sends every presence change still held for it first (presenceHold.ts).
+    await watcher.roundTrip();
+    const seen = presenceOf(watcher, bob.id);
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.at(-1)?.presence.status).toBe('online');
+    await second.close();
+    await watcher.waitFor('presence', (frame) => frame.presence.userId === bob.id && frame.presence.status === 'offline');
+    await watcher.close();
+  });
+
   it('a new conversation makes its members contacts at once', async () => {
     const carol = await server.createUser();
     const dave = await server.createUser();
