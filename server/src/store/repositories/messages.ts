@@ -18,7 +18,7 @@ export interface MessageRepository {
   appendBatch(requests: readonly AppendRequest[], now: number): Promise<AppendOutcome[]>;
   /**
    * How many appendBatch calls are worth running at once, given batches that share no
-   * conversation: PostgreSQL runs them on separate connections; SQLite runs one transaction
+   * conversation: PostgreSQL would run them on separate connections; SQLite runs one transaction
    * while the previous one waits for its fsync off the event loop.
    */
   readonly batchesInFlight: number;
@@ -33,8 +33,13 @@ export interface MessageRepository {
   markDeleted(conversationId: string, messageId: string, now: number): Promise<Message | undefined>;
 }
 
-/** Three of the pool's ten connections: the rest stay free for reads. */
-const POSTGRES_BATCHES_IN_FLIGHT = 3;
+/**
+ * Measured on the 2-core reference machine, where the database shares the cores with the server
+ * (docs/performance.md, section 16): on PostgreSQL two or three batches at once made more and
+ * smaller transactions, which cost the database more CPU and raised p99; on SQLite two were as
+ * good or a little better than one. A database on cores of its own may want more.
+ */
+const POSTGRES_BATCHES_IN_FLIGHT = 1;
 const SQLITE_BATCHES_IN_FLIGHT = 2;
 
 /** Client ids per look-up statement (one parameter each). */
