@@ -39,14 +39,14 @@ let phase = null; // the running measurement, if any
 let reconnecting = false;
 /**
  * How a client backs off between reconnect attempts (full jitter, doubling from `baseMs` up to
- * `capMs`). `bench`, the default, comes back within 2 s of the server listening; `sdk` is what
- * the web app does (@switchboard/client: packages/client/src/backoff.ts and connection.ts, whose
- * attempt count only a welcome resets), which spreads 10,000 clients over tens of seconds after a
- * restart of a few seconds.
+ * `capMs`; after a 1012 close, at most `restartCapMs` for `restartAttempts` attempts). `bench`,
+ * the default, comes back within 2 s of the server listening; `sdk` is what the web app does
+ * (@switchboard/client: packages/client/src/backoff.ts and connection.ts, whose attempt count and
+ * restart pace only a welcome resets).
  */
 const BACKOFFS = {
   bench: { baseMs: 200, capMs: 2000, resetOnWelcome: false },
-  sdk: { baseMs: 250, capMs: 30_000, resetOnWelcome: true },
+  sdk: { baseMs: 250, capMs: 30_000, restartCapMs: 2000, restartAttempts: 10, resetOnWelcome: true },
 };
 let backoff = BACKOFFS.bench;
 let stopLoad = null;
@@ -82,6 +82,7 @@ class Client {
     this.caughtUpAt = null;
     this.disconnectedAt = null;
     this.attempts = 0;
+    this.restarting = false;
     this.onReady = null;
   }
 
@@ -107,8 +108,9 @@ class Client {
       ws.terminate();
     });
     ws.on('error', () => {});
-    ws.on('close', () => {
+    ws.on('close', (code) => {
       if (this.ws !== ws) return;
+      if (code === 1012) this.restarting = true;
       const wasReady = this.ready;
       this.ready = false;
       this.ws = null;
@@ -127,7 +129,8 @@ class Client {
 
   scheduleReconnect() {
     // Full jitter: thousands of clients do not return in one burst.
-    const ceiling = Math.min(backoff.capMs, backoff.baseMs * 2 ** this.attempts);
+    const quickRetry = this.restarting && backoff.restartCapMs !== undefined && this.attempts < backoff.restartAttempts;
+    const ceiling = Math.min(quickRetry ? backoff.restartCapMs : backoff.capMs, backoff.baseMs * 2 ** this.attempts);
     this.attempts += 1;
     setTimeout(() => {
       if (reconnecting && !this.ws) this.open();
@@ -167,6 +170,7 @@ class Client {
   onWelcome(frame) {
     this.ready = true;
     this.attempts = 0;
+    this.restarting = false;
     this.everReady = true;
     const behind = [];
     for (const conversation of frame.conversations) {

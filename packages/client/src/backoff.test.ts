@@ -14,4 +14,12 @@ describe('backoffDelay (full jitter)', () => {
       expect(backoffDelay(attempt, DEFAULT_BACKOFF, () => 0.5)).toBe(15_000);
     }
   });
+
+  it('after a server restart keeps the ceiling at the restart cap for the restart attempts, then goes on as usual', () => {
+    const top = (attempt: number, restarting: boolean) => backoffDelay(attempt, DEFAULT_BACKOFF, () => 0.999_999, restarting);
+    expect(DEFAULT_BACKOFF).toMatchObject({ restartCapMs: 2_000, restartAttempts: 10 });
+    for (let attempt = 0; attempt < 10; attempt += 1) expect(top(attempt, true)).toBe(Math.min(1_999, top(attempt, false)));
+    expect(top(9, false)).toBe(29_999);
+    expect(top(10, true)).toBe(29_999);
+  });
 });

@@ -38,7 +38,7 @@ export interface ClientOptions {
   url: string;
   /** Opens a socket; defaults to the global WebSocket (browsers send the session cookie themselves). */
   createSocket?: SocketFactory;
-  /** Reconnect backoff: full jitter, 250 ms base, 30 s cap by default. */
+  /** Reconnect backoff: full jitter, 250 ms base, 30 s cap by default; 2 s for 10 attempts after a server restart (1012). */
   reconnect?: Partial<BackoffOptions>;
   /** Deadline of requests (edit, read, ping, …) and of an ack before the send is tried again. Default 10 s. */
   requestTimeoutMs?: number;

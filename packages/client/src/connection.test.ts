@@ -82,6 +82,32 @@ describe('reconnect', () => {
     expect(states.at(-1)?.retryInMs).toBe(125);
   });
 
+  it('after a server restart (1012) retries within 2 s until a welcome, for ten attempts', async () => {
+    const { server, client } = setup({ random: () => 0.999 });
+    const states = record(client, 'state');
+    void client.connect();
+    server.handshake();
+    server.socket.drop(1012, 'restart');
+    const delays: number[] = [];
+    for (let attempt = 0; attempt < 11; attempt += 1) {
+      const delay = states.at(-1)?.retryInMs ?? -1;
+      delays.push(delay);
+      await vi.advanceTimersByTimeAsync(delay);
+      server.socket.drop(1006); // refused: the new process is not listening yet
+    }
+    expect(delays).toEqual([249, 499, 999, 1_998, 1_998, 1_998, 1_998, 1_998, 1_998, 1_998, 29_970]);
+
+    // Back: a welcome ends the restart; a later ordinary drop backs off as usual.
+    await vi.advanceTimersByTimeAsync(states.at(-1)?.retryInMs ?? 0);
+    server.handshake();
+    server.socket.drop(1006);
+    for (let attempt = 0; attempt < 4; attempt += 1) {
+      await vi.advanceTimersByTimeAsync(states.at(-1)?.retryInMs ?? 0);
+      server.socket.drop(1006);
+    }
+    expect(states.at(-1)?.retryInMs).toBe(3_996);
+  });
+
   it('uses the random source for the jitter and never waits longer than the cap', async () => {
     const { server, client } = setup({ random: () => 0.999, reconnect: { baseMs: 100, capMs: 1_000 } });
     const states = record(client, 'state');

@@ -97,6 +97,8 @@ export class Connection {
   #welcome: WelcomeFrame | undefined;
   /** Failed attempts since the last welcome; drives the backoff. */
   #attempt = 0;
+  /** The server closed with 1012 (restart) and no welcome came since: retry at the restart pace. */
+  #restarting = false;
   #reconnectTimer: Timer | undefined;
   #handshakeTimer: Timer | undefined;
   #heartbeatTimer: ReturnType<typeof setInterval> | undefined;
@@ -233,6 +235,7 @@ export class Connection {
     this.#welcomed = true;
     this.#welcome = welcome;
     this.#attempt = 0;
+    this.#restarting = false;
     this.#state = 'open';
     this.#startHeartbeat();
     this.#hooks.state({ state: 'open' });
@@ -250,7 +253,8 @@ export class Connection {
       this.#terminate(new ClientError('closed', reason || `closed by the server (${code})`, code), code, reason);
       return;
     }
-    const delay = backoffDelay(this.#attempt, this.#options.backoff, this.#options.random);
+    if (code === CLOSE_CODES.restart) this.#restarting = true;
+    const delay = backoffDelay(this.#attempt, this.#options.backoff, this.#options.random, this.#restarting);
     this.#attempt += 1;
     this.#state = 'connecting';
     this.#hooks.state({ state: 'connecting', code, reason, retryInMs: delay });
