@@ -20,6 +20,9 @@ import { Transfers } from './transfers.js';
 import { VisitorSessions } from './visitorSessions.js';
 import { ChatViews } from './views.js';
 
+/** How long a stop waits for the CS writes still queued (see stop()). */
+const WRITES_SETTLE_GRACE_MS = 2000;
+
 export interface ServiceOptions {
   agentLeaseMs: number;
   visitorGraceMs: number;
@@ -140,6 +143,11 @@ export function createServiceSystem(store: Store, bus: Bus, options: ServiceOpti
       stopCommands();
       await sweeper.stop();
       await queue.drain();
+      // The departures of the visitors whose sockets the stop just closed, among others; past
+      // the grace they are left to the next start's sweep of visitors not seen for a while.
+      let grace: NodeJS.Timeout | undefined;
+      await Promise.race([repos.writes.settled(), new Promise<void>((resolve) => (grace = setTimeout(resolve, WRITES_SETTLE_GRACE_MS)))]);
+      clearTimeout(grace);
     },
   };
 }

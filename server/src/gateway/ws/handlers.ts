@@ -1,6 +1,6 @@
 import { CLOSE_CODES, LIMITS, PROTOCOL_VERSION, type ClientFrame } from '@switchboard/protocol';
 import { AppError } from '../../errors.js';
-import type { ConcurrencyGate } from '../concurrencyGate.js';
+import type { ConcurrencyGate } from '../../store/concurrencyGate.js';
 import type { ImServer } from '../../im/index.js';
 import { publicUser } from '../../store/repositories/users.js';
 import type { Connection, FrameHandler } from './connection.js';

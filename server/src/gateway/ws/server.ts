@@ -10,7 +10,7 @@ import { RateLimiter } from '../rateLimiter.js';
 import { Connection, type ConnectionHooks } from './connection.js';
 import { serviceUnavailableGateway, type AgentGateway } from './agentHandlers.js';
 import { createFrameHandler } from './handlers.js';
-import { ConcurrencyGate } from '../concurrencyGate.js';
+import { ConcurrencyGate } from '../../store/concurrencyGate.js';
 import { ConnectionRegistry } from './registry.js';
 import { SharedUsers } from './sharedUsers.js';
 import { EdgeSocket, refuseUpgrade, SocketEdge } from '../wsLifecycle.js';

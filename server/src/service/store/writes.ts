@@ -1,5 +1,6 @@
 import { setImmediate } from 'node:timers';
 import { sql, type Transaction } from 'kysely';
+import { ConcurrencyGate } from '../../store/concurrencyGate.js';
 import type { Store } from '../../store/index.js';
 import type { SqliteConnection } from '../../store/sqliteConnection.js';
 import type { ServiceDatabase, ServiceDb } from './schema.js';
@@ -23,11 +24,13 @@ export type Trx = Transaction<ServiceDatabase>;
  * Units started while a batch waits for its fsync go into the next one, so batches grow with the
  * load by themselves.
  *
- * On PostgreSQL each unit is its own transaction: the pool runs them in parallel and the server
- * groups their WAL flushes itself.
+ * On PostgreSQL each unit is its own transaction: the pool runs them in parallel (a few at a time,
+ * the rest waiting in order) and the server groups their WAL flushes itself.
  */
 export interface WriteTransactions {
   run<T>(work: (trx: Trx) => Promise<T>): Promise<T>;
+  /** Resolves once every unit started so far has settled (a graceful stop, before the store closes). */
+  settled(): Promise<void>;
 }
 
 /**
@@ -46,11 +49,21 @@ export async function attempt<T>(writes: WriteTransactions, work: (trx: Trx) => 
   }
 }
 
+/**
+ * PostgreSQL: units running at once (of the pool's 10 connections). A burst of 2,000 chat starts
+ * on two nodes otherwise waited for a connection past the pool's 3 s timeout: 262 starts failed
+ * as `unavailable` (docs/performance.md, section 16).
+ */
+const POSTGRES_UNITS_AT_ONCE = 6;
+
 /** At most this many units share one commit (bounds how long one transaction holds the connection). */
 const MAX_UNITS_PER_COMMIT = 500;
 
 export function createWriteTransactions(db: ServiceDb, store: Pick<Store, 'sqlite'>): WriteTransactions {
-  if (!store.sqlite) return { run: (work) => db.transaction().execute(work) };
+  if (!store.sqlite) {
+    const gate = new ConcurrencyGate(POSTGRES_UNITS_AT_ONCE);
+    return { run: (work) => gate.run(() => db.transaction().execute(work)), settled: () => gate.idle() };
+  }
   return new GroupCommit(db, store.sqlite);
 }
 
@@ -66,6 +79,7 @@ class GroupCommit implements WriteTransactions {
   private readonly waiting: Unit[] = [];
   private scheduled = false;
   private committing = false;
+  private readonly settledWaiters: (() => void)[] = [];
 
   constructor(
     private readonly db: ServiceDb,
@@ -113,7 +127,13 @@ class GroupCommit implements WriteTransactions {
     } finally {
       this.committing = false;
       if (this.waiting.length > 0) this.schedule();
+      else for (const resolve of this.settledWaiters.splice(0)) resolve();
     }
+  }
+
+  settled(): Promise<void> {
+    if (!this.scheduled && !this.committing && this.waiting.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.settledWaiters.push(resolve));
   }
 
   private execute(units: readonly Unit[], savepoints: boolean): Promise<Outcome[]> {

@@ -36,4 +36,20 @@ describe('ConcurrencyGate', () => {
     await expect(gate.run(() => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
     await expect(gate.run(async () => 'next')).resolves.toBe('next');
   });
+
+  it('is idle once every task, queued ones too, has settled', async () => {
+    const gate = new ConcurrencyGate(1);
+    await gate.idle();
+    const releases: (() => void)[] = [];
+    const blocked = () => gate.run(() => new Promise<void>((resolve) => releases.push(resolve)));
+    const tasks = [blocked(), blocked()];
+    let idle = false;
+    const waiting = gate.idle().then(() => (idle = true));
+    releases.shift()?.();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(idle).toBe(false);
+    releases.shift()?.();
+    await Promise.all([...tasks, waiting]);
+    expect(idle).toBe(true);
+  });
 });
