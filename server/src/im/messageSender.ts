@@ -85,7 +85,7 @@ export class MessageSender {
 
   /** Resolves once every queued send has been committed or failed (for graceful shutdown). */
   drain(): Promise<void> {
-    if (this.inFlight === 0 && this.queue.length === 0) return Promise.resolve();
+    if (this.isIdle()) return Promise.resolve();
     return new Promise((resolve) => this.idle.push(resolve));
   }
 
@@ -138,9 +138,13 @@ export class MessageSender {
         for (const id of conversations) this.busy.delete(id);
         this.inFlight -= 1;
         this.pump();
-        if (this.inFlight === 0 && this.queue.length === 0) for (const resolve of this.idle.splice(0)) resolve();
+        if (this.isIdle()) for (const resolve of this.idle.splice(0)) resolve();
       });
     }
+  }
+
+  private isIdle(): boolean {
+    return this.inFlight === 0 && this.queue.length === 0;
   }
 
   /**

@@ -99,7 +99,6 @@ export class Connection implements PresenceHolder {
 
   /** Queues an already serialised frame; it is written at the end of this event-loop turn (turnFlush.ts). */
   sendRaw(data: string): void {
-    if (this.closed) return;
     if (this.heldPresence) this.releasePresence();
     this.queue(data);
   }

@@ -63,6 +63,11 @@ export function conversationsToLock(requests: readonly AppendRequest[], existing
   return [...ids].sort();
 }
 
+/** A send whose sender stored this client id before: its duplicate, or a reuse in another conversation. */
+export function storedBefore(original: Message, request: AppendRequest): AppendOutcome {
+  return original.conversationId === request.conversationId ? { status: 'duplicate', message: original } : { status: 'client_id_reused' };
+}
+
 export function planBatch(
   requests: readonly AppendRequest[],
   existing: ReadonlyMap<string, Message>,
@@ -84,9 +89,7 @@ export function planBatch(
   const outcomes = requests.map((request): AppendOutcome => {
     const key = idempotencyKey(request);
     const original = existing.get(key);
-    if (original) {
-      return original.conversationId === request.conversationId ? { status: 'duplicate', message: original } : { status: 'client_id_reused' };
-    }
+    if (original) return storedBefore(original, request);
     const again = stored.get(key);
     if (again) return { status: 'duplicate', message: again }; // the same message twice in one batch: stored once
     const members = membersBy.get(request.conversationId);

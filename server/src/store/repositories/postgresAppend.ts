@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { Selectable } from 'kysely';
 import type { MessagesTable } from '../schema.js';
-import { byIdempotencyKey, idempotencyKey, timeOrderedId, toMessage, type AppendOutcome, type AppendRequest } from './messageBatch.js';
+import { byIdempotencyKey, idempotencyKey, storedBefore, timeOrderedId, toMessage, type AppendOutcome, type AppendRequest } from './messageBatch.js';
 
 /*
  * The group commit on PostgreSQL: the whole batch is one statement, so one round trip and its own
@@ -97,9 +97,7 @@ function outcomesOf(requests: readonly AppendRequest[], rows: readonly AppendedR
   return requests.map((request, index): AppendOutcome => {
     const key = idempotencyKey(request);
     const original = existing.get(key);
-    if (original) {
-      return original.conversationId === request.conversationId ? { status: 'duplicate', message: original } : { status: 'client_id_reused' };
-    }
+    if (original) return storedBefore(original, request);
     const fresh = stored.get(key);
     const ord = index + 1;
     // A repeat of a send stored in this batch is its duplicate; a send before the one stored was
