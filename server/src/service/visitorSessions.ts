@@ -3,7 +3,7 @@ import type { ChatMessage, PageInfo, VisitorChatView, WidgetConfig } from '@swit
 import { AppError, errors } from '../errors.js';
 import type { ServiceRepositories } from './store/index.js';
 import { queuedChat, type ChatRecord } from './store/chats.js';
-import { isUniqueViolation } from './store/util.js';
+import { isRetryableConflict, isUniqueViolation } from './store/util.js';
 import type { VisitorRecord } from './store/visitors.js';
 import { chatEvent, type SystemLines } from './announce.js';
 import type { ChatClosing } from './closing.js';
@@ -159,8 +159,11 @@ export class VisitorSessions {
     try {
       const { chat, message, assigned } = await this.queue.arrive(newChat, (seat) =>
         this.repos.writes.run(async (trx) => {
-          await this.repos.visitors.updateIn(trx, visitorId, changes);
+          // The chat before the visitor's row: a start racing another tab's waits on the open-chat
+          // index without holding the visitor, whose row an assignment of that tab's chat updates
+          // (PostgreSQL found that cycle a deadlock, and the tab an internal error).
           const chat = await this.repos.chats.createIn(trx, newChat, now);
+          await this.repos.visitors.updateIn(trx, visitorId, changes);
           // A client id the visitor used in an earlier chat throws here, and nothing of the start is stored.
           const message = first && settled(await this.repos.messages.appendIn(trx, newMessageFromVisitor(chat, updated, first.clientId, first.body), now)).message;
           return { chat, message, assigned: seat && (await this.queue.assignArrivingIn(trx, chat, seat)) };
@@ -171,8 +174,9 @@ export class VisitorSessions {
       const view = assigned && (await this.queue.arrived(assigned));
       return { chat, visitor: updated, created: true, ...(message ? { message: visitorMessage(message) } : {}), ...(view ? { view } : {}) };
     } catch (error) {
-      // Another tab started one at the same moment (one open chat per visitor is a unique index).
-      const raced = isUniqueViolation(error) ? await this.repos.chats.openForVisitor(visitorId) : undefined;
+      // Another tab started one at the same moment (one open chat per visitor is a unique index;
+      // a deadlock with that chat's first writes ends the same way).
+      const raced = isUniqueViolation(error) || isRetryableConflict(error) ? await this.repos.chats.openForVisitor(visitorId) : undefined;
       if (!raced) throw error;
       return { chat: raced, visitor: updated, created: false };
     }
