@@ -1,12 +1,15 @@
-import { createHash } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { createHash, randomUUID } from 'node:crypto';
+import { sql, type Kysely } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { LIMITS, newClientId, VISITOR_PROTOCOL_VERSION, type ChatHistoryResponse } from '@switchboard/protocol';
 import { serviceKit } from '../test/serviceKit.js';
 import { startTestServer, TEST_STORES, type TestServer } from '../test/testServer.js';
 import { TestVisitor } from '../test/testVisitor.js';
 import { until } from '../test/until.js';
+import { queuedChat } from './store/chats.js';
 import type { ServiceDatabase } from './store/schema.js';
+import type { Trx } from './store/writes.js';
+import { visitorTokenHash } from './visitorSessions.js';
 
 describe.each(TEST_STORES)('visitors on %s', (store) => {
   let server: TestServer;
@@ -60,6 +63,32 @@ describe.each(TEST_STORES)('visitors on %s', (store) => {
     const ids = [first, second].map((tab) => tab.received('v.chat').at(-1)?.chat.id);
     expect(ids[0]).toBeDefined();
     expect(ids[1]).toBe(ids[0]);
+  });
+
+  // PostgreSQL only: the test holds a transaction open, which SQLite's one writer cannot serve.
+  it.skipIf(store !== 'postgres')('a start racing the unit that stores another tab\'s chat ends in that chat, without a deadlock', async () => {
+    await kit.agent();
+    const tab = await server.visitor();
+    const visitor = await kit.service.repos.visitors.findByTokenHash(visitorTokenHash(tab.token ?? ''));
+    const visitorId = visitor?.id ?? '';
+    const db = server.node.store.db as unknown as Kysely<ServiceDatabase>;
+    const other = queuedChat({ id: randomUUID(), siteId: visitor?.siteId ?? '', visitorId, departmentId: null }, Date.now());
+    await db.connection().execute(async (otherTab) => {
+      // The other tab's unit has stored its chat and, as a start that seats its chat does, will
+      // update the visitor's row next. A deadlock is found at once and fails the test.
+      await sql`begin`.execute(otherTab);
+      await sql`set local deadlock_timeout = '10ms'`.execute(otherTab);
+      const { rows } = await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(otherTab);
+      await kit.service.repos.chats.createIn(otherTab as unknown as Trx, other, Date.now());
+      const starting = kit.service.visitors.start(visitorId, { name: 'Twin' });
+      await until(async () => {
+        const blocked = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity where ${rows[0]?.pid ?? 0}::int = any(pg_blocking_pids(pid))`.execute(db);
+        return (blocked.rows[0]?.n ?? 0) > 0;
+      }, 'the start waiting on the other tab');
+      await sql`update cs_visitors set last_agent_id = last_agent_id where id = ${visitorId}`.execute(otherTab);
+      await sql`commit`.execute(otherTab);
+      expect(await starting).toMatchObject({ chat: { id: other.id }, created: false });
+    });
   });
 
   it('a new conversation only after the old one was closed; the agent sees who ended it', async () => {
