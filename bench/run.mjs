@@ -47,7 +47,7 @@ const QUICK = {
   ...FULL,
   users: 300,
   steps: [500, 1000, 2000],
-  stepSeconds: 1.5,
+  stepSeconds: 1.2,
   warmupSeconds: 0.5,
   repeats: 1,
   offlineRepeats: 1,
@@ -61,7 +61,7 @@ const QUICK = {
   disturbedRetries: 0,
   connectTimeoutS: 20,
   serviceMaxChats: 3,
-  serviceVisitors: 300,
+  serviceVisitors: 200,
   serviceQueue: 100,
 };
 
