@@ -70,22 +70,22 @@ describe.each(TEST_STORES)('visitors on %s', (store) => {
     await kit.agent();
     const tab = await server.visitor();
     const visitor = await kit.service.repos.visitors.findByTokenHash(visitorTokenHash(tab.token ?? ''));
-    const visitorId = visitor?.id ?? '';
+    if (!visitor) throw new Error('the tab said hello without a visitor row');
     const db = server.node.store.db as unknown as Kysely<ServiceDatabase>;
-    const other = queuedChat({ id: randomUUID(), siteId: visitor?.siteId ?? '', visitorId, departmentId: null }, Date.now());
+    const other = queuedChat({ id: randomUUID(), siteId: visitor.siteId, visitorId: visitor.id, departmentId: null }, Date.now());
     await db.connection().execute(async (otherTab) => {
       // The other tab's unit has stored its chat and, as a start that seats its chat does, will
       // update the visitor's row next. A deadlock is found at once and fails the test.
       await sql`begin`.execute(otherTab);
       await sql`set local deadlock_timeout = '10ms'`.execute(otherTab);
-      const { rows } = await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(otherTab);
+      const [{ pid } = { pid: 0 }] = (await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(otherTab)).rows;
       await kit.service.repos.chats.createIn(otherTab as unknown as Trx, other, Date.now());
-      const starting = kit.service.visitors.start(visitorId, { name: 'Twin' });
+      const starting = kit.service.visitors.start(visitor.id, { name: 'Twin' });
       await until(async () => {
-        const blocked = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity where ${rows[0]?.pid ?? 0}::int = any(pg_blocking_pids(pid))`.execute(db);
+        const blocked = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity where ${pid}::int = any(pg_blocking_pids(pid))`.execute(db);
         return (blocked.rows[0]?.n ?? 0) > 0;
       }, 'the start waiting on the other tab');
-      await sql`update cs_visitors set last_agent_id = last_agent_id where id = ${visitorId}`.execute(otherTab);
+      await sql`update cs_visitors set last_agent_id = last_agent_id where id = ${visitor.id}`.execute(otherTab);
       await sql`commit`.execute(otherTab);
       expect(await starting).toMatchObject({ chat: { id: other.id }, created: false });
     });

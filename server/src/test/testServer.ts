@@ -51,13 +51,18 @@ export interface TestServer {
 
 let counter = 0;
 
+/** A PostgreSQL schema name of its own for one test store (dropped by whoever made it). */
+export function newTestSchema(): string {
+  return `sb_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+}
+
 /**
  * Starts a real node on a free port with its own empty database: a temporary SQLite folder, or a
  * fresh schema in the machine's PostgreSQL that is dropped again on stop.
  */
 export async function startTestServer(store: TestStore, env: Record<string, string> = {}, shared?: { schema: string }): Promise<TestServer> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-test-'));
-  const schema = shared?.schema ?? `sb_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const schema = shared?.schema ?? newTestSchema();
   const config = parseConfig({
     PORT: '0',
     HOST: '127.0.0.1',

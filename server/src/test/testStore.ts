@@ -1,15 +1,14 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { openStore, type Store } from '../store/index.js';
-import { TEST_DATABASE_URL, type TestStore } from './testServer.js';
+import { newTestSchema, TEST_DATABASE_URL, type TestStore } from './testServer.js';
 
 /** A migrated, empty store opened in the test process (no server): a temp folder or a fresh schema. */
 export async function openTestStore(kind: TestStore, label: string): Promise<{ store: Store; cleanup: () => Promise<void> }> {
   if (kind === 'postgres') {
-    const schema = `sb_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+    const schema = newTestSchema();
     const store = await openStore({ databaseUrl: TEST_DATABASE_URL, databaseSchema: schema, dataDir: os.tmpdir() });
     return {
       store,
