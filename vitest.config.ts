@@ -11,6 +11,7 @@ export default defineConfig({
     },
   },
   test: {
+    globalSetup: ['./vitest.globalSetup.ts'],
     projects: [
       {
         extends: true,

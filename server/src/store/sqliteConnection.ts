@@ -1,22 +1,20 @@
 import type SqliteDatabase from 'better-sqlite3';
 import type { Kysely } from 'kysely';
+import { createAppendThread } from './appendThread.js';
 import { startCheckpointer } from './checkpointer.js';
+import type { AppendOutcome, AppendRequest } from './repositories/messageBatch.js';
 import type { Database } from './schema.js';
 import { createWalSync } from './walSync.js';
 
 /** The SQLite connection under Kysely, for the message hot path (statements prepared once, fsync off the loop). */
 export interface SqliteConnection {
   /**
-   * Runs synchronous `work` on the handle while no Kysely query or transaction holds the
-   * connection (Kysely's driver serialises its use with a lock; this takes the same lock).
+   * The message group commit (sqliteAppend.ts), run on a thread of its own with its own
+   * connection (appendThread.ts) while no query runs on this one: SQLite has one writer, and a
+   * write here meanwhile would wait in SQLite's busy handler, asleep on the event loop. The event
+   * loop serves sockets while the batch is stored; resolves once it is committed and on disk.
    */
-  exclusive<T>(work: (handle: SqliteDatabase.Database) => T): Promise<T>;
-  /**
-   * Like `exclusive` for a write transaction, but its COMMIT does not fsync on the event loop:
-   * resolves once the WAL holding it is on disk (see walSync.ts), so it is as durable as a
-   * `synchronous=FULL` commit when the promise resolves. Every other write stays FULL.
-   */
-  writeDurably<T>(work: (handle: SqliteDatabase.Database) => T): Promise<T>;
+  appendBatch(requests: readonly AppendRequest[], now: number): Promise<AppendOutcome[]>;
   /**
    * Runs `work`, a Kysely transaction on the connection its caller already holds (inside
    * `db.connection()`), with `synchronous=NORMAL`, and counts its commit for `durable()`, which the
@@ -32,30 +30,18 @@ export interface SqliteConnection {
   close(): Promise<void>;
 }
 
+/** The group commit thread's page cache, in KiB: the pages a batch touches are the indexes' right edges and the conversations written to. */
+const APPEND_CACHE_KIB = 16 * 1024;
+
 export function createSqliteConnection(handle: SqliteDatabase.Database, db: Kysely<Database>, file: string): SqliteConnection {
   const walSync = createWalSync(`${file}-wal`);
+  const appendThread = createAppendThread({ file, cacheKib: APPEND_CACHE_KIB });
   handle.pragma('wal_autocheckpoint = 0');
   const checkpointer = startCheckpointer(file, () => handle.pragma('wal_autocheckpoint = 1000'));
   const relaxed = handle.prepare('pragma synchronous = NORMAL');
   const full = handle.prepare('pragma synchronous = FULL');
-  const exclusive = <T>(work: (handle: SqliteDatabase.Database) => T): Promise<T> => db.connection().execute(async () => work(handle));
   return {
-    exclusive,
-    async writeDurably(work) {
-      let commit = 0;
-      const result = await exclusive(() => {
-        relaxed.run();
-        try {
-          const value = work(handle);
-          commit = walSync.committed();
-          return value;
-        } finally {
-          full.run();
-        }
-      });
-      await walSync.durable(commit);
-      return result;
-    },
+    appendBatch: (requests, now) => db.connection().execute(() => appendThread.append(requests, now)),
     async relaxed(work) {
       relaxed.run();
       try {
@@ -67,6 +53,7 @@ export function createSqliteConnection(handle: SqliteDatabase.Database, db: Kyse
     },
     durable: () => walSync.durable(),
     async close() {
+      await appendThread.stop();
       await checkpointer.stop();
       await walSync.close();
     },

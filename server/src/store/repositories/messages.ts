@@ -5,7 +5,6 @@ import { prepareQuery } from '../preparedQuery.js';
 import type { Store } from '../db.js';
 import { byIdempotencyKey, clientIdsOf, idempotencyKey, toMessage, type AppendOutcome, type AppendRequest } from './messageBatch.js';
 import { createPostgresAppender } from './postgresAppend.js';
-import { createSqliteAppender } from './sqliteAppend.js';
 
 export type { AppendOutcome, AppendRequest } from './messageBatch.js';
 
@@ -18,8 +17,8 @@ export interface MessageRepository {
   appendBatch(requests: readonly AppendRequest[], now: number): Promise<AppendOutcome[]>;
   /**
    * How many appendBatch calls are worth running at once, given batches that share no
-   * conversation: PostgreSQL would run them on separate connections; SQLite runs one transaction
-   * while the previous one waits for its fsync off the event loop.
+   * conversation: PostgreSQL would run them on separate connections; on SQLite the next batch
+   * is ready to go to the group commit's thread the moment the previous one is stored.
    */
   readonly batchesInFlight: number;
   /** Messages with seq < before (or the newest), ascending; one extra row tells whether more exist. */
@@ -126,9 +125,10 @@ export function createMessageRepository(store: Pick<Store, 'db' | 'sqlite' | 'po
   };
 }
 
-/** The group commit bypasses Kysely on both stores: its statements are prepared once (sqliteAppend.ts, postgresAppend.ts). */
+/** The group commit bypasses Kysely on both stores: its statements are prepared once (sqliteAppend.ts on its own thread, postgresAppend.ts). */
 function appenderFor(store: Pick<Store, 'sqlite' | 'postgres'>): (requests: readonly AppendRequest[], now: number) => Promise<AppendOutcome[]> {
-  if (store.sqlite) return createSqliteAppender(store.sqlite);
+  const { sqlite } = store;
+  if (sqlite) return (requests, now) => sqlite.appendBatch(requests, now);
   if (store.postgres) return createPostgresAppender(store.postgres);
   throw new Error('The store has neither a SQLite connection nor a PostgreSQL pool.');
 }

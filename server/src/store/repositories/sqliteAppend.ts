@@ -1,7 +1,6 @@
 import type SqliteDatabase from 'better-sqlite3';
 import type { Selectable } from 'kysely';
 import type { MessagesTable } from '../schema.js';
-import type { SqliteConnection } from '../sqliteConnection.js';
 import { byIdempotencyKey, clientIdsOf, conversationsToLock, planBatch, type AppendOutcome, type AppendRequest, type ConversationMemberRow } from './messageBatch.js';
 
 /**
@@ -9,7 +8,8 @@ import { byIdempotencyKey, clientIdsOf, conversationsToLock, planBatch, type App
  * synchronously in one call (deferred BEGIN). Through Kysely every batch compiled and prepared
  * its statements anew, which at the small batches of moderate load cost more than the SQL itself
  * (docs/performance.md). Lists go in as one JSON parameter (`json_each`), so one statement serves
- * any batch size. Prepare it only once the migrations ran.
+ * any batch size. Prepare it only once the migrations ran. It runs on the group commit's own
+ * thread (appendWorker.ts), off the event loop.
  */
 export function prepareAppendTransaction(handle: SqliteDatabase.Database): (requests: readonly AppendRequest[], now: number) => AppendOutcome[] {
   const findByClientIds = handle.prepare<[string], Selectable<MessagesTable>>('select * from messages where client_id in (select value from json_each(?))');
@@ -35,13 +35,4 @@ export function prepareAppendTransaction(handle: SqliteDatabase.Database): (requ
     // first write fails at once (SQLite skips the busy handler there) instead of busy-waiting on
     // the event loop for the whole busy_timeout (the fault suite's write-lock test).
   });
-}
-
-export function createSqliteAppender(connection: SqliteConnection): (requests: readonly AppendRequest[], now: number) => Promise<AppendOutcome[]> {
-  let transaction: ((requests: readonly AppendRequest[], now: number) => AppendOutcome[]) | undefined;
-  return (requests, now) =>
-    connection.writeDurably((handle) => {
-      transaction ??= prepareAppendTransaction(handle);
-      return transaction(requests, now);
-    });
 }

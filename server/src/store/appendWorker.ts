@@ -1,0 +1,39 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import SqliteDatabase from 'better-sqlite3';
+import { prepareAppendTransaction } from './repositories/sqliteAppend.js';
+import type { AppendJob, AppendReply, AppendWorkerData } from './appendThread.js';
+
+/*
+ * The message group commit's thread (appendThread.ts starts it): its own connection to the
+ * database file, the transaction of sqliteAppend.ts, one job at a time in the order they come.
+ * COMMIT syncs the WAL here (synchronous=FULL) before the commit becomes visible to any reader,
+ * so a message another connection can read is already on disk and the reply means "durable".
+ */
+if (!parentPort) throw new Error('appendWorker.js runs as a worker thread only.');
+const port = parentPort;
+const { file, cacheKib } = workerData as AppendWorkerData;
+
+const handle = new SqliteDatabase(file);
+handle.pragma('synchronous = FULL');
+handle.pragma('foreign_keys = ON');
+handle.pragma('busy_timeout = 5000');
+// Checkpoints are the checkpointer's (checkpointer.ts); a commit here must not run one.
+handle.pragma('wal_autocheckpoint = 0');
+handle.pragma(`cache_size = -${cacheKib}`);
+const append = prepareAppendTransaction(handle);
+
+port.on('message', (job: AppendJob | 'close') => {
+  if (job === 'close') {
+    handle.close();
+    port.close();
+    return;
+  }
+  let reply: AppendReply;
+  try {
+    reply = { id: job.id, outcomes: append(job.requests, job.now) };
+  } catch (error) {
+    const { message, code } = error as { message?: unknown; code?: unknown };
+    reply = { id: job.id, error: { message: String(message ?? error), ...(typeof code === 'string' ? { code } : {}) } };
+  }
+  port.postMessage(reply);
+});
