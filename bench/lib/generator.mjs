@@ -540,8 +540,8 @@ const commands = {
     return { ok: true };
   },
 
-  /** Reconnect progress: how many clients are ready and caught up, and when the last one was. */
-  progress({ since }) {
+  /** Reconnect progress: how many clients are ready and caught up, and when the last one was (with `times`, when each was). */
+  progress({ since, times = false }) {
     const active = clients.filter((client) => !client.lazy);
     const affected = active.filter((client) => client.disconnectedAt !== null && client.disconnectedAt >= since);
     const caughtUp = affected.filter((client) => client.caughtUpAt !== null && client.ready);
@@ -551,6 +551,7 @@ const commands = {
       affected: affected.length,
       caughtUp: caughtUp.length,
       lastCaughtUpAt: caughtUp.length ? Math.max(...caughtUp.map((client) => client.caughtUpAt)) : null,
+      ...(times ? { caughtUpAts: caughtUp.map((client) => client.caughtUpAt) } : {}),
       outbox: clients.reduce((sum, client) => sum + client.outbox.size, 0),
     };
   },

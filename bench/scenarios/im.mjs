@@ -11,6 +11,8 @@ import { Histogram, nowMs, round, sleep } from '../lib/stats.mjs';
 const P99_LIMIT_MS = 100;
 /** CPU (% of one core) used by other processes above which a run counts as disturbed. */
 const OTHER_CPU_LIMIT = 25;
+/** Shares of the reconnecting clients whose catch-up time the reconnect scenario reports. */
+const CATCH_UP_SHARES = [0.5, 0.9, 0.99];
 
 export async function runImScenarios(options, log) {
   const out = { dataset: null, connect: null, offline: null, im: null, reconnect: null };
@@ -275,6 +277,12 @@ async function reconnectUnderLoad(server, gens, options, log, restart) {
     if (sum(progress, (part) => part.caughtUp) >= clients) break;
     await sleep(100);
   }
+  // When half, 90 % and 99 % of the clients were caught up: a slow tail and a slow whole look
+  // alike in the headline, which waits for the last client.
+  const caughtUpAts = (await gens.all('progress', { since: killAt, times: true })).flatMap((part) => part.caughtUpAts).sort((a, b) => a - b);
+  const shareAtS = Object.fromEntries(
+    CATCH_UP_SHARES.map((share) => [`p${share * 100}`, caughtUpAts.length >= share * clients ? round((caughtUpAts[Math.ceil(share * clients) - 1] - killAt) / 1000, 2) : null]),
+  );
   const caughtUp = sum(progress, (part) => part.caughtUp);
   const lastAt = Math.max(...progress.map((part) => part.lastCaughtUpAt ?? 0));
   // Whose CPU the catch-up took: the new server's since it started, each generator's since the stop.
@@ -284,7 +292,7 @@ async function reconnectUnderLoad(server, gens, options, log, restart) {
   const newServerCpuS = round((newServer.cpu.user + newServer.cpu.system) / 1e6, 1);
   const catchUpS = caughtUp >= clients ? round((lastAt - killAt) / 1000, 2) : null;
   const afterRestartS = caughtUp >= clients ? round((lastAt - killAt - upMs) / 1000, 2) : null;
-  log(`reconnect: ${caughtUp}/${clients} clients back and caught up${catchUpS !== null ? ` ${catchUpS} s after the stop` : ` (timed out after ${options.reconnectTimeoutS} s)`}`);
+  log(`reconnect: ${caughtUp}/${clients} clients back and caught up${catchUpS !== null ? ` ${catchUpS} s after the stop` : ` (timed out after ${options.reconnectTimeoutS} s)`}; half by ${shareAtS.p50 ?? '-'} s, 90 % by ${shareAtS.p90 ?? '-'} s, 99 % by ${shareAtS.p99 ?? '-'} s`);
   await sleep(1000);
   await gens.all('stop');
   const parts = await loading;
@@ -307,6 +315,8 @@ async function reconnectUnderLoad(server, gens, options, log, restart) {
     caughtUp,
     catchUpS,
     catchUpAfterRestartS: afterRestartS,
+    /** Seconds after the stop began when that share of the clients was caught up. */
+    caughtUpShareS: shareAtS,
     newServerCpuS,
     generatorCpuPct,
     sent: sum(parts, (part) => part.sent),

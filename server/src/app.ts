@@ -50,6 +50,12 @@ export interface Switchboard {
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** How long HTTP requests in flight at a stop get to finish before their connections are cut. */
 const HTTP_CLOSE_GRACE_MS = 2000;
+/**
+ * Connections the kernel may hold for the server to accept (it caps this at net.core.somaxconn).
+ * Node's default of 511 overflowed when 10,000 clients came back after a restart: each dropped
+ * SYN costs its client a retransmission a second or more later (docs/performance.md, section 18).
+ */
+const LISTEN_BACKLOG = 4096;
 
 export async function startSwitchboard(config: Config, overrides: { log?: Logger } = {}): Promise<Switchboard> {
   const log = overrides.log ?? createLogger(config.logLevel, config.nodeId);
@@ -106,7 +112,7 @@ export async function startSwitchboard(config: Config, overrides: { log?: Logger
   const sweeper = setInterval(() => void im.repos.sessions.deleteExpired(Date.now()).catch(onFault), 3600_000);
   sweeper.unref();
 
-  await http.listen({ port: config.port, host: config.host });
+  await http.listen({ port: config.port, host: config.host, backlog: LISTEN_BACKLOG });
   const address = http.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host}:${port}`;
