@@ -1,6 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import SqliteDatabase from 'better-sqlite3';
 import { prepareAppendTransaction } from './repositories/sqliteAppend.js';
+import { configureSqliteConnection } from './sqlitePragmas.js';
 import type { AppendJob, AppendReply, AppendWorkerData } from './appendThread.js';
 
 /*
@@ -14,12 +15,9 @@ const port = parentPort;
 const { file, cacheKib } = workerData as AppendWorkerData;
 
 const handle = new SqliteDatabase(file);
-handle.pragma('synchronous = FULL');
-handle.pragma('foreign_keys = ON');
-handle.pragma('busy_timeout = 5000');
+configureSqliteConnection(handle, cacheKib);
 // Checkpoints are the checkpointer's (checkpointer.ts); a commit here must not run one.
 handle.pragma('wal_autocheckpoint = 0');
-handle.pragma(`cache_size = -${cacheKib}`);
 const append = prepareAppendTransaction(handle);
 
 port.on('message', (job: AppendJob | 'close') => {

@@ -5,6 +5,7 @@ import { Kysely, Migrator, PostgresDialect, sql, type MigrationProvider } from '
 import type pg from 'pg';
 import type { Database } from './schema.js';
 import { migrations } from './migrations/index.js';
+import { configureSqliteConnection } from './sqlitePragmas.js';
 import { createSqliteConnection, type SqliteConnection } from './sqliteConnection.js';
 import { preparedStatementName } from './preparedQuery.js';
 import { FifoSqliteDialect } from './sqliteDialect.js';
@@ -53,7 +54,12 @@ async function migrationSchema(db: Kysely<Database>, configured: string | undefi
   return rows[0]?.schema ?? undefined;
 }
 
-/** The SQLite page cache, in KiB (an upper bound: it grows only as pages are read). */
+/**
+ * The main connection's page cache, in KiB (an upper bound: it grows only as pages are read).
+ * 64 MiB instead of SQLite's 2 MiB: a restarted node reads every reconnecting client's session,
+ * conversations and members, scattered over the file by their random keys; with 2 MiB nearly
+ * every page was read from the OS again for each client (docs/performance.md, 12).
+ */
 const SQLITE_CACHE_KIB = 64 * 1024;
 
 function openSqlite(dataDir: string): Store {
@@ -61,15 +67,7 @@ function openSqlite(dataDir: string): Store {
   const fileName = path.join(dataDir, 'switchboard.db');
   const file = new SqliteDatabase(fileName);
   file.pragma('journal_mode = WAL');
-  // FULL: an acked message survives a power cut too, not only a crash. The message hot path
-  // commits with NORMAL and fsyncs the WAL off the event loop before acking (sqliteConnection.ts).
-  file.pragma('synchronous = FULL');
-  file.pragma('foreign_keys = ON');
-  file.pragma('busy_timeout = 5000');
-  // 64 MiB of page cache instead of SQLite's 2 MiB: a restarted node reads every reconnecting
-  // client's session, conversations and members, scattered over the file by their random keys;
-  // with 2 MiB nearly every page was read from the OS again for each client (docs/performance.md, 12).
-  file.pragma(`cache_size = -${SQLITE_CACHE_KIB}`);
+  configureSqliteConnection(file, SQLITE_CACHE_KIB);
   const db = new Kysely<Database>({ dialect: new FifoSqliteDialect({ database: withStatementCache(file) }) });
   const sqlite = createSqliteConnection(file, db, fileName);
   return {

@@ -6,7 +6,7 @@ import type { AppendOutcome, AppendRequest } from './repositories/messageBatch.j
 import type { Database } from './schema.js';
 import { createWalSync } from './walSync.js';
 
-/** The SQLite connection under Kysely, for the message hot path (statements prepared once, fsync off the loop). */
+/** The SQLite connection under Kysely, for the hot paths: the message group commit on its own thread, the CS units' fsync off the loop. */
 export interface SqliteConnection {
   /**
    * The message group commit (sqliteAppend.ts), run on a thread of its own with its own
