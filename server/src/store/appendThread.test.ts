@@ -4,15 +4,19 @@ import type { AppendRequest } from './repositories/messageBatch.js';
 
 /**
  * A stand-in for appendWorker.js that speaks its protocol: a batch whose first body is "die"
- * ends the thread without a reply, "busy" fails as SQLite would, any other batch is answered with
- * no outcomes.
+ * ends the thread without a reply, "busy" fails as SQLite would, "checkpointing?" fails with a
+ * message telling whether it was started checkpointing and whether it was told to since; any
+ * other batch is answered with no outcomes.
  */
 const STAND_IN = new URL(
   `data:text/javascript,${encodeURIComponent(`
-    import { parentPort } from 'node:worker_threads';
+    import { parentPort, workerData } from 'node:worker_threads';
+    let told = false;
     parentPort.on('message', (job) => {
       if (job === 'close') return parentPort.close();
+      if (job === 'autocheckpoint') return (told = true);
       if (job.requests[0]?.body === 'die') process.exit(7);
+      if (job.requests[0]?.body === 'checkpointing?') return parentPort.postMessage({ id: job.id, error: { message: 'started ' + workerData.autoCheckpoint + ', told ' + told } });
       if (job.requests[0]?.body === 'busy') return parentPort.postMessage({ id: job.id, error: { message: 'database is locked', code: 'SQLITE_BUSY' } });
       parentPort.postMessage({ id: job.id, outcomes: [] });
     });
@@ -37,6 +41,19 @@ describe('the group commit thread', () => {
     const thread = createAppendThread({ file: 'unused', cacheKib: 1 }, STAND_IN);
     try {
       await expect(thread.append([send('busy')], 1)).rejects.toMatchObject({ message: 'database is locked', code: 'SQLITE_BUSY' });
+    } finally {
+      await thread.stop();
+    }
+  });
+
+  it('has the thread checkpoint once the checkpoint worker failed, and a thread started later too', async () => {
+    const thread = createAppendThread({ file: 'unused', cacheKib: 1 }, STAND_IN);
+    try {
+      await expect(thread.append([send('checkpointing?')], 1)).rejects.toThrow('started false, told false');
+      thread.enableAutoCheckpoint();
+      await expect(thread.append([send('checkpointing?')], 2)).rejects.toThrow('started false, told true');
+      await expect(thread.append([send('die')], 3)).rejects.toThrow(/stopped/);
+      await expect(thread.append([send('checkpointing?')], 4)).rejects.toThrow('started true, told false');
     } finally {
       await thread.stop();
     }

@@ -2,7 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import SqliteDatabase from 'better-sqlite3';
 import { prepareAppendTransaction } from './repositories/sqliteAppend.js';
 import { configureSqliteConnection } from './sqlitePragmas.js';
-import type { AppendJob, AppendReply, AppendWorkerData } from './appendThread.js';
+import type { AppendMessage, AppendReply, AppendWorkerData } from './appendThread.js';
 
 /*
  * The message group commit's thread (appendThread.ts starts it): its own connection to the
@@ -12,18 +12,25 @@ import type { AppendJob, AppendReply, AppendWorkerData } from './appendThread.js
  */
 if (!parentPort) throw new Error('appendWorker.js runs as a worker thread only.');
 const port = parentPort;
-const { file, cacheKib } = workerData as AppendWorkerData;
+const { file, cacheKib, autoCheckpoint } = workerData as AppendWorkerData;
 
 const handle = new SqliteDatabase(file);
 configureSqliteConnection(handle, cacheKib);
-// Checkpoints are the checkpointer's (checkpointer.ts); a commit here must not run one.
-handle.pragma('wal_autocheckpoint = 0');
+// Checkpoints are the checkpointer's (checkpointer.ts); a commit here must not run one, unless
+// that worker failed: then this connection, which makes most commits, keeps the WAL bounded.
+const checkpointAsSqliteDoes = () => handle.pragma('wal_autocheckpoint = 1000');
+if (autoCheckpoint) checkpointAsSqliteDoes();
+else handle.pragma('wal_autocheckpoint = 0');
 const append = prepareAppendTransaction(handle);
 
-port.on('message', (job: AppendJob | 'close') => {
+port.on('message', (job: AppendMessage) => {
   if (job === 'close') {
     handle.close();
     port.close();
+    return;
+  }
+  if (job === 'autocheckpoint') {
+    checkpointAsSqliteDoes();
     return;
   }
   let reply: AppendReply;

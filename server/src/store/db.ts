@@ -24,7 +24,7 @@ export interface StoreOptions {
 export interface Store {
   db: Kysely<Database>;
   dialect: Dialect;
-  /** SQLite only: the connection itself, for the message hot path's prepared statements. */
+  /** SQLite only: the connection's hot paths (the message group commit on its thread, relaxed CS commits). */
   sqlite?: SqliteConnection;
   /** PostgreSQL only: the pool under Kysely, for the message hot path's named statements. */
   postgres?: pg.Pool;

@@ -13,6 +13,7 @@ export interface SqliteConnection {
    * connection (appendThread.ts) while no query runs on this one: SQLite has one writer, and a
    * write here meanwhile would wait in SQLite's busy handler, asleep on the event loop. The event
    * loop serves sockets while the batch is stored; resolves once it is committed and on disk.
+   * Queries on this connection wait meanwhile, the batch's fsync included.
    */
   appendBatch(requests: readonly AppendRequest[], now: number): Promise<AppendOutcome[]>;
   /**
@@ -37,7 +38,10 @@ export function createSqliteConnection(handle: SqliteDatabase.Database, db: Kyse
   const walSync = createWalSync(`${file}-wal`);
   const appendThread = createAppendThread({ file, cacheKib: APPEND_CACHE_KIB });
   handle.pragma('wal_autocheckpoint = 0');
-  const checkpointer = startCheckpointer(file, () => handle.pragma('wal_autocheckpoint = 1000'));
+  const checkpointer = startCheckpointer(file, () => {
+    handle.pragma('wal_autocheckpoint = 1000');
+    appendThread.enableAutoCheckpoint();
+  });
   const relaxed = handle.prepare('pragma synchronous = NORMAL');
   const full = handle.prepare('pragma synchronous = FULL');
   return {

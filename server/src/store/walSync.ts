@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 
 /**
- * fsync of the SQLite write-ahead log, off the event loop. The message transaction commits with
- * `synchronous=NORMAL` (its frames reach the OS, not yet the disk) and its senders are acked only
- * once `durable(commit)` resolves: a `fdatasync` of the WAL on libuv's thread pool that covers
- * that commit. What reaches the disk is then what `synchronous=FULL` would have made durable
+ * fsync of the SQLite write-ahead log, off the event loop. The CS system's units commit on the
+ * main connection with `synchronous=NORMAL` (their frames reach the OS, not yet the disk) and
+ * settle only once `durable()` resolves: a `fdatasync` of the WAL on libuv's thread pool that
+ * covers those commits. (The message group commit syncs on its own thread: appendWorker.ts.) What reaches the disk is then what `synchronous=FULL` would have made durable
  * before COMMIT returned (the WAL is appended in order, so one fsync covers every earlier
  * commit), but the loop keeps serving sockets meanwhile and commits made during one fsync share
  * the next. One fsync runs at a time.

@@ -12,8 +12,9 @@ export type Trx = Transaction<ServiceDatabase>;
  * How the CS system's writes reach the database: every write is a unit of work on a transaction,
  * and its promise settles only after that transaction committed and is on disk.
  *
- * On SQLite there is one connection, and a `synchronous=FULL` COMMIT fsyncs on the event loop,
- * where nothing else runs meanwhile (not even accepting connections). So the units started while a
+ * On SQLite the event loop has one connection (the message group commit has its own thread),
+ * and a `synchronous=FULL` COMMIT on it fsyncs on the event loop, where nothing else runs
+ * meanwhile (not even accepting connections). So the units started while a
  * commit is being prepared share one transaction, committed with `synchronous=NORMAL` and made
  * durable by the store's fsync of the WAL off the loop (store/sqliteConnection.ts) before any unit
  * settles: as durable as FULL once the promises resolve. Each unit runs inside its own savepoint,

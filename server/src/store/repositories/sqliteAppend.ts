@@ -32,7 +32,8 @@ export function prepareAppendTransaction(handle: SqliteDatabase.Database): (requ
     for (const [id, seq] of plan.lastSeqs) setLastSeq.run(seq, now, id);
     return plan.outcomes;
     // Deferred, not IMMEDIATE: should another process hold the write lock, the upgrade at the
-    // first write fails at once (SQLite skips the busy handler there) instead of busy-waiting on
-    // the event loop for the whole busy_timeout (the fault suite's write-lock test).
+    // first write fails at once (SQLite skips the busy handler there) instead of busy-waiting for
+    // the whole busy_timeout while the main connection's turn is held (the fault suite's
+    // write-lock test).
   });
 }
