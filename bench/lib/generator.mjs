@@ -15,7 +15,7 @@
 // instead of as a lower send rate.
 
 import { readFileSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
+import { newClientId } from '@switchboard/protocol';
 import { Buffer } from 'node:buffer';
 import { setInterval, clearInterval } from 'node:timers';
 import WebSocket from 'ws';
@@ -291,7 +291,7 @@ class Client {
   }
 
   send(conversationId, body) {
-    const clientId = randomBytes(12).toString('base64url');
+    const clientId = newClientId(); // time-ordered, as the SDK makes them
     this.outbox.set(clientId, { conversationId, body, firstSentAt: nowMs() });
     if (this.ready) this.ws.send(sendFrame(conversationId, clientId, body));
     return clientId;
