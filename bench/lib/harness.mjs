@@ -199,7 +199,7 @@ export function generatorGroup(generators) {
  * answer. Tracked, so `cleanup()` stops it with everything else.
  */
 export function forkGenerator(modulePath, index, label) {
-  const child = fork(modulePath, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: ['--max-old-space-size=2048'] });
+  const child = fork(modulePath, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: ['--max-old-space-size=2048', ...(process.env.BENCH_GENERATOR_NODE_ARGS ?? '').split(' ').filter(Boolean)] });
   track(child);
   let nextId = 0;
   const waiting = new Map();
