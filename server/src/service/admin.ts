@@ -5,6 +5,7 @@ import type { ServiceRepositories } from './store/index.js';
 import { AGENT_DEFAULTS } from './store/agents.js';
 import { isUniqueViolation } from './store/util.js';
 import type { ChatQueue } from './queue.js';
+import type { Sites } from './sites.js';
 
 /** An IM user with the agent role, as the gateway passes it in (the CS system has no user table). */
 export interface AgentUser {
@@ -18,6 +19,7 @@ export class ServiceAdmin {
   constructor(
     private readonly repos: ServiceRepositories,
     private readonly queue: ChatQueue,
+    private readonly sites: Sites,
     private readonly now: () => number,
   ) {}
 
@@ -85,6 +87,7 @@ export class ServiceAdmin {
       if (isUniqueViolation(error)) throw errors.conflict(`A department called "${name}" exists.`);
       throw error;
     }
+    this.sites.forgetDepartments();
     return department;
   }
 
@@ -95,11 +98,13 @@ export class ServiceAdmin {
       if (isUniqueViolation(error)) throw errors.conflict(`A department called "${name}" exists.`);
       throw error;
     }
+    this.sites.forgetDepartments();
     return { id, name };
   }
 
   async deleteDepartment(id: string): Promise<void> {
     if (!(await this.repos.departments.delete(id))) throw errors.notFound('Department');
+    this.sites.forgetDepartments();
     await this.queue.drain();
   }
 }

@@ -39,6 +39,17 @@ describe.each(TEST_STORES)('colleagues helping on %s', (store) => {
     expect((await a.socket.next('error', (frame) => frame.ref === 'full')).error.code).toBe('conflict');
   });
 
+  it('the widget offers a department as soon as the admin creates, renames or deletes it', async () => {
+    const departmentsSeenBy = async () => (await server.visitor()).received('v.welcome')[0]?.config.departments;
+    await departmentsSeenBy(); // the widget's settings are cached on the node from here on
+    const created = await kit.service.admin.createDepartment(`Returns ${Math.random().toString(36).slice(2, 6)}`);
+    expect(await departmentsSeenBy()).toContainEqual(created);
+    const renamed = await kit.service.admin.renameDepartment(created.id, `${created.name} and refunds`);
+    expect(await departmentsSeenBy()).toContainEqual(renamed);
+    await kit.service.admin.deleteDepartment(created.id);
+    expect((await departmentsSeenBy())?.map((department) => department.id)).not.toContain(created.id);
+  });
+
   it('departments: the widget asks for one and a transfer moves a chat into one; routing stays inside it', async () => {
     const billing = await kit.service.admin.createDepartment(`Billing ${Math.random().toString(36).slice(2, 6)}`);
     const generalist = await kit.agent({ priority: 10 });

@@ -110,7 +110,7 @@ export function createServiceSystem(store: Store, bus: Bus, options: ServiceOpti
     transfers,
     transcripts: new Transcripts(repos, views),
     offline: new OfflineMessages(repos, now),
-    admin: new ServiceAdmin(repos, queue, now),
+    admin: new ServiceAdmin(repos, queue, sites, now),
     reports: new ServiceReports(repos),
     queue,
     lines,

@@ -1,12 +1,13 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { CreateSiteRequest, UpdateSiteRequest, WidgetConfig } from '@switchboard/protocol';
+import type { CreateSiteRequest, Department, UpdateSiteRequest, WidgetConfig } from '@switchboard/protocol';
 import { errors } from '../errors.js';
 import type { ServiceRepositories } from './store/index.js';
 import type { SiteRecord } from './store/sites.js';
 import { isUniqueViolation } from './store/util.js';
+import { ReadCache } from './readCache.js';
 
 /** How long a site read for the widget edge is reused (admin changes reach other nodes within this). */
-const CACHE_MS = 3000;
+export const CACHE_MS = 3000;
 
 export const DEFAULT_COLOR = '#2563eb';
 export const DEFAULT_GREETING = 'Hi! How can we help you today?';
@@ -16,30 +17,34 @@ export const DEFAULT_GREETING = 'Hi! How can we help you today?';
  * form. "self" in the allowed origins stands for the server's own origin.
  */
 export class Sites {
-  private readonly cache = new Map<string, { site: SiteRecord | undefined; at: number }>();
-  private readonly cacheById = new Map<string, { site: SiteRecord | undefined; at: number }>();
+  private readonly byKeyCache: ReadCache<SiteRecord | undefined>;
+  private readonly byIdCache: ReadCache<SiteRecord | undefined>;
+  private readonly departmentsCache: ReadCache<Department[]>;
 
   constructor(
     private readonly repos: ServiceRepositories,
     private readonly now: () => number,
-  ) {}
+  ) {
+    this.byKeyCache = new ReadCache(CACHE_MS, now);
+    this.byIdCache = new ReadCache(CACHE_MS, now);
+    this.departmentsCache = new ReadCache(CACHE_MS, now);
+  }
 
   byKey(siteKey: string): Promise<SiteRecord | undefined> {
-    return this.cached(this.cache, siteKey, () => this.repos.sites.findByKey(siteKey));
+    return this.byKeyCache.get(siteKey, () => this.repos.sites.findByKey(siteKey));
   }
 
   byId(id: string): Promise<SiteRecord | undefined> {
-    return this.cached(this.cacheById, id, () => this.repos.sites.find(id));
+    return this.byIdCache.get(id, () => this.repos.sites.find(id));
   }
 
-  private async cached(cache: Map<string, { site: SiteRecord | undefined; at: number }>, key: string, read: () => Promise<SiteRecord | undefined>): Promise<SiteRecord | undefined> {
-    const now = this.now();
-    const hit = cache.get(key);
-    if (hit && now - hit.at < CACHE_MS) return hit.site;
-    const site = await read();
-    cache.set(key, { site, at: now });
-    if (cache.size > 10_000) cache.clear();
-    return site;
+  /** The departments a widget offers (ServiceAdmin forgets them when it changes one). */
+  departments(): Promise<Department[]> {
+    return this.departmentsCache.get('', () => this.repos.departments.list());
+  }
+
+  forgetDepartments(): void {
+    this.departmentsCache.forget('');
   }
 
   /**
@@ -53,7 +58,7 @@ export class Sites {
 
   /** The public widget settings, with whether anyone is on duty right now. */
   async widgetConfig(site: SiteRecord): Promise<WidgetConfig> {
-    const [departments, online] = await Promise.all([this.repos.departments.list(), this.repos.agents.anyOnDuty(null)]);
+    const [departments, online] = await Promise.all([this.departments(), this.repos.agents.anyOnDuty(null)]);
     return {
       siteKey: site.siteKey,
       name: site.name,
@@ -90,7 +95,7 @@ export class Sites {
       if (isUniqueViolation(error)) throw errors.conflict(`The site key "${site.siteKey}" is taken.`);
       throw error;
     }
-    this.cache.delete(site.siteKey);
+    this.byKeyCache.forget(site.siteKey);
     return site;
   }
 
@@ -113,17 +118,17 @@ export class Sites {
       throw error;
     }
     if (!site) throw errors.notFound('Site');
-    this.cache.delete(before.siteKey);
-    this.cache.delete(site.siteKey);
-    this.cacheById.delete(id);
+    this.byKeyCache.forget(before.siteKey);
+    this.byKeyCache.forget(site.siteKey);
+    this.byIdCache.forget(id);
     return site;
   }
 
   async remove(id: string): Promise<void> {
     const site = await this.repos.sites.find(id);
     if (!site || !(await this.repos.sites.delete(id))) throw errors.notFound('Site');
-    this.cache.delete(site.siteKey);
-    this.cacheById.delete(id);
+    this.byKeyCache.forget(site.siteKey);
+    this.byIdCache.forget(id);
   }
 }
 
