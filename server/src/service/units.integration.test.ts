@@ -52,6 +52,17 @@ describe.each(TEST_STORES)('units of work on %s', (store) => {
     expect(await visitor.request({ type: 'v.start', name: 'Renamed', message: 'again', clientId })).toMatchObject({ type: 'v.error', error: { code: 'conflict' } });
     expect(await repos.chats.openForVisitor(visitorId)).toBeUndefined();
     expect((await repos.visitors.find(visitorId))?.name).toBe('Unit');
+
+    // In the next chat, a message with that client id is refused too, and nothing is stored; a resend of a new one is stored once.
+    expect(await visitor.request({ type: 'v.start', name: 'Unit', message: 'second chat', clientId: newClientId() })).toMatchObject({ type: 'v.ok' });
+    const next = await repos.chats.openForVisitor(visitorId);
+    expect(await visitor.request({ type: 'v.send', clientId, body: 'reused id' })).toMatchObject({ type: 'v.error', error: { code: 'conflict' } });
+    const resent = newClientId();
+    const acks = [await visitor.request({ type: 'v.send', clientId: resent, body: 'said twice' }), await visitor.request({ type: 'v.send', clientId: resent, body: 'said twice' })];
+    expect(acks[1]).toMatchObject({ type: 'v.ack', messageId: (acks[0] as { messageId?: string }).messageId });
+    const lines = await linesOf(next?.id ?? '');
+    expect(lines.filter((line) => line === 'reused id' || line === 'said twice')).toEqual(['said twice']);
+    expect((await repos.chats.find(next?.id ?? ''))?.lastSeq).toBe(lines.length); // the refused write took no seq
   });
 
   it('units started together: each is stored whole or not at all, and one that fails rolls back alone', async () => {

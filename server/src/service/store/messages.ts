@@ -84,8 +84,9 @@ export function createChatMessageRepository(db: ServiceDb, writes: WriteTransact
   // Every change to one chat announces its summary with the last message.
   const messageAt = prepareQuery(db, 2, (chatId: string, seq: number) => db.selectFrom('cs_chat_messages').selectAll().where('chat_id', '=', chatId).where('seq', '=', seq));
 
-  async function appendIn(trx: Trx, message: NewChatMessage, now: number, { allowClosed = false, replied = false }: AppendOptions = {}): Promise<ChatAppendOutcome> {
-    if (message.senderKey && message.clientId) {
+  /** `lookFirst`: look the client id up before writing; without it a stored one fails on the unique index. */
+  async function appendIn(trx: Trx, message: NewChatMessage, now: number, { allowClosed = false, replied = false }: AppendOptions = {}, lookFirst = true): Promise<ChatAppendOutcome> {
+    if (lookFirst && message.senderKey && message.clientId) {
       const [existing] = (await byClientId(trx, message.senderKey, message.clientId)).rows;
       if (existing) return existing.chat_id === message.chatId ? { status: 'duplicate', message: toChatMessage(existing) } : { status: 'client_id_reused' };
     }
@@ -110,17 +111,19 @@ export function createChatMessageRepository(db: ServiceDb, writes: WriteTransact
     return { status: 'stored', message: toChatMessage(row) };
   }
 
-  const appendOnce = (message: NewChatMessage, now: number, options: AppendOptions) => writes.run((trx) => appendIn(trx, message, now, options));
+  const appendOnce = (message: NewChatMessage, now: number, options: AppendOptions, lookFirst: boolean) => writes.run((trx) => appendIn(trx, message, now, options, lookFirst));
 
   return {
-    appendIn,
+    appendIn: (trx, message, now, options) => appendIn(trx, message, now, options),
     async append(message, now, options = {}) {
       try {
-        return await appendOnce(message, now, options);
+        // Most messages are new: write at once, one statement fewer per message. A resend (or
+        // the same client id stored concurrently by another node) fails on the unique index,
+        // and the second try looks it up first and answers duplicate or client_id_reused.
+        return await appendOnce(message, now, options, false);
       } catch (error) {
-        // The same client id stored concurrently (another node, a resend): the retry finds it.
         if (!isUniqueViolation(error)) throw error;
-        return appendOnce(message, now, options);
+        return appendOnce(message, now, options, true);
       }
     },
     async before(chatId, before, limit, visibleOnly) {
