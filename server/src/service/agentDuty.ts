@@ -4,6 +4,7 @@ import { chatEvent, type SystemLines } from './announce.js';
 import type { Notifier } from './notify.js';
 import type { ChatQueue } from './queue.js';
 import type { ChatViews } from './views.js';
+import type { Sites } from './sites.js';
 
 export type OffDutyReason = 'agent' | 'logged_out' | 'disconnected' | 'lease_expired';
 
@@ -24,6 +25,7 @@ export class AgentDuty {
     private readonly lines: SystemLines,
     private readonly queue: ChatQueue,
     private readonly views: ChatViews,
+    private readonly sites: Sites,
     private readonly options: { agentLeaseMs: number },
     private readonly now: () => number,
   ) {}
@@ -33,6 +35,7 @@ export class AgentDuty {
     await this.repos.agents.ensure(agentId, agentName, this.now());
     await this.repos.agents.seenOn(nodeId, [agentId], this.now());
     const previous = await this.repos.agents.setDuty(agentId, status, this.now());
+    this.sites.forgetOnline();
     // Every tab of the agent shows the duty, also when it did not change (the asking tab's answer).
     this.notify.duty(agentId, status);
     if (previous === undefined) return status;
@@ -51,6 +54,7 @@ export class AgentDuty {
       if (await this.repos.agents.onOtherNode(nodeId, agentId, this.now() - this.options.agentLeaseMs)) return;
     }
     const previous = await this.repos.agents.setDuty(agentId, 'off', this.now());
+    this.sites.forgetOnline();
     if (previous === undefined) return;
     this.notify.duty(agentId, 'off', reason);
     await this.release(agentId, reason === 'agent' ? 'agent_off_duty' : reason);

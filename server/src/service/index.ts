@@ -80,9 +80,9 @@ export function createServiceSystem(store: Store, bus: Bus, options: ServiceOpti
   const queue = new ChatQueue(repos, router, notify, lines, options.onError);
   const relay = new Relay(repos, notify, now);
   const closing = new ChatClosing(repos, notify, lines, queue, relay, now);
-  const duty = new AgentDuty(repos, notify, lines, queue, views, { agentLeaseMs: options.agentLeaseMs }, now);
-  const transfers = new Transfers(repos, router, notify, lines, queue, relay, now);
   const sites = new Sites(repos, now);
+  const duty = new AgentDuty(repos, notify, lines, queue, views, sites, { agentLeaseMs: options.agentLeaseMs }, now);
+  const transfers = new Transfers(repos, router, notify, lines, queue, relay, now);
   const visitors = new VisitorSessions(repos, sites, views, notify, lines, queue, closing, { visitorGraceMs: options.visitorGraceMs, visitorLeaseMs: options.visitorLeaseMs }, now);
   const stopCommands = startAgentCommands(bus, { duty, relay, closing, transfers }, options.onError);
   const sweeper = new Sweeper(

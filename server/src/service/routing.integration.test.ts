@@ -14,6 +14,15 @@ describe.each(TEST_STORES)('customer-service routing on %s', (store) => {
   afterEach(() => kit.reset());
   afterAll(() => server.stop());
 
+  it('the widget shows the desk online as soon as an agent goes on duty, and offline as soon as the last one leaves', async () => {
+    const onlineSeenBy = async () => (await server.visitor()).received('v.welcome')[0]?.config.online;
+    expect(await onlineSeenBy()).toBe(false); // the answer is cached on the node from here on
+    const agent = await kit.agent();
+    expect(await onlineSeenBy()).toBe(true);
+    await kit.setDuty(agent, 'off');
+    expect(await onlineSeenBy()).toBe(false);
+  });
+
   it('an agent who answered "No" gets no visitors; with nobody on duty the visitor leaves a message', async () => {
     const no = await kit.agent({ status: 'none' });
     const lonely = await server.visitor();

@@ -8,6 +8,12 @@ import { ReadCache } from './readCache.js';
 
 /** How long a site read for the widget edge is reused (admin changes reach other nodes within this). */
 export const CACHE_MS = 3000;
+/**
+ * How long "anyone on duty?" is reused for widget settings. A duty change on this node forgets it
+ * at once; other nodes' widgets may show the old answer this long, and a chat started meanwhile is
+ * checked afresh (VisitorSessions.start).
+ */
+export const ONLINE_CACHE_MS = 1000;
 
 export const DEFAULT_COLOR = '#2563eb';
 export const DEFAULT_GREETING = 'Hi! How can we help you today?';
@@ -20,6 +26,7 @@ export class Sites {
   private readonly byKeyCache: ReadCache<SiteRecord | undefined>;
   private readonly byIdCache: ReadCache<SiteRecord | undefined>;
   private readonly departmentsCache: ReadCache<Department[]>;
+  private readonly onlineCache: ReadCache<boolean>;
 
   constructor(
     private readonly repos: ServiceRepositories,
@@ -28,6 +35,7 @@ export class Sites {
     this.byKeyCache = new ReadCache(CACHE_MS, now);
     this.byIdCache = new ReadCache(CACHE_MS, now);
     this.departmentsCache = new ReadCache(CACHE_MS, now);
+    this.onlineCache = new ReadCache(ONLINE_CACHE_MS, now);
   }
 
   byKey(siteKey: string): Promise<SiteRecord | undefined> {
@@ -47,6 +55,15 @@ export class Sites {
     this.departmentsCache.forget('');
   }
 
+  /** Whether anyone is on duty, for widget settings (AgentDuty forgets it when a duty changes). */
+  online(): Promise<boolean> {
+    return this.onlineCache.get('', () => this.repos.agents.anyOnDuty(null));
+  }
+
+  forgetOnline(): void {
+    this.onlineCache.forget('');
+  }
+
   /**
    * True when a page at `origin` may use the site's widget. `selfOrigins` are the origins of this
    * server (its public URL and the Host the request came to).
@@ -58,7 +75,7 @@ export class Sites {
 
   /** The public widget settings, with whether anyone is on duty right now. */
   async widgetConfig(site: SiteRecord): Promise<WidgetConfig> {
-    const [departments, online] = await Promise.all([this.departments(), this.repos.agents.anyOnDuty(null)]);
+    const [departments, online] = await Promise.all([this.departments(), this.online()]);
     return {
       siteKey: site.siteKey,
       name: site.name,
