@@ -66,20 +66,12 @@ export function createChatMessageRepository(db: ServiceDb, writes: WriteTransact
     (id: string, chatId: string, seq: number, author: string, agentId: string | null, authorName: string | null, senderKey: string | null, clientId: string | null, body: string, event: string | null, visible: number, createdAt: number) =>
       db.insertInto('cs_chat_messages').values({ id, chat_id: chatId, seq, author, agent_id: agentId, author_name: authorName, sender_key: senderKey, client_id: clientId, body, event, visible, created_at: createdAt }),
   );
-  const bumpSeq = (chatId: string, allowClosed: boolean, repliedAt?: number) => {
-    const bump = db
-      .updateTable('cs_chats')
-      .set((eb) => ({
-        last_seq: eb('last_seq', '+', 1),
-        ...(repliedAt !== undefined ? { reply_due_at: null, first_response_at: eb.fn.coalesce('first_response_at', eb.val(repliedAt)) } : {}),
-      }))
-      .where('id', '=', chatId);
-    return (allowClosed ? bump : bump.where('status', '!=', 'closed')).returning('last_seq');
-  };
   /** The chat's next seq, by `allowClosed` (false, true). */
-  const nextSeq = [false, true].map((allowClosed) => prepareStatement(1, (chatId: string) => bumpSeq(chatId, allowClosed)));
+  const nextSeq = [false, true].map((allowClosed) => prepareStatement(1, (chatId: string) => bumpSeqOf(db, chatId, allowClosed)));
   /** The same for an agent's reply, which also ends the reply deadline. */
-  const nextSeqOfReply = [false, true].map((allowClosed) => prepareStatement(2, (chatId: string, now: number) => bumpSeq(chatId, allowClosed, now)));
+  const nextSeqOfReply = [false, true].map((allowClosed) => prepareStatement(2, (chatId: string, now: number) => bumpSeqOf(db, chatId, allowClosed, now)));
+  /** PostgreSQL: the seq and the insert in one statement, by `replied` (false, true); closed chats refused. */
+  const insertAtNextSeq = writes.statement ? [false, true].map((replied) => prepareStatement(11, (...args: InsertArgs) => insertAtNextSeqOf(db, replied, ...args))) : undefined;
 
   // Every change to one chat announces its summary with the last message.
   const messageAt = prepareQuery(db, 2, (chatId: string, seq: number) => db.selectFrom('cs_chat_messages').selectAll().where('chat_id', '=', chatId).where('seq', '=', seq));
@@ -93,25 +85,21 @@ export function createChatMessageRepository(db: ServiceDb, writes: WriteTransact
     const bumped = replied ? nextSeqOfReply[Number(allowClosed)]!(trx, message.chatId, now) : nextSeq[Number(allowClosed)]!(trx, message.chatId);
     const [chat] = (await bumped).rows;
     if (!chat) return { status: 'closed' };
-    const row: CsChatMessagesTable = {
-      id: randomUUID(),
-      chat_id: message.chatId,
-      seq: Number(chat.last_seq),
-      author: message.author,
-      agent_id: message.agentId,
-      author_name: message.authorName,
-      sender_key: message.senderKey,
-      client_id: message.clientId,
-      body: message.body,
-      event: message.event ? JSON.stringify(message.event) : null,
-      visible: message.visible ? 1 : 0,
-      created_at: now,
-    };
+    const row = newRow(message, Number(chat.last_seq), now);
     await insert(trx, row.id, row.chat_id, row.seq, row.author, row.agent_id, row.author_name, row.sender_key, row.client_id, row.body, row.event, row.visible, row.created_at);
     return { status: 'stored', message: toChatMessage(row) };
   }
 
   const appendOnce = (message: NewChatMessage, now: number, options: AppendOptions, lookFirst: boolean) => writes.run((trx) => appendIn(trx, message, now, options, lookFirst));
+
+  /** A new message as one statement (PostgreSQL): no transaction of its own, no client-id look-up first. */
+  async function appendAtOnce(message: NewChatMessage, now: number, { allowClosed = false, replied = false }: AppendOptions): Promise<ChatAppendOutcome> {
+    const statement = insertAtNextSeq?.[Number(replied)];
+    if (!statement || !writes.statement || allowClosed) return appendOnce(message, now, { allowClosed, replied }, false);
+    const row = newRow(message, 0, now);
+    const [stored] = (await writes.statement((db) => statement(db, row.id, row.chat_id, row.author, row.agent_id, row.author_name, row.sender_key, row.client_id, row.body, row.event, row.visible, row.created_at))).rows;
+    return stored ? { status: 'stored', message: toChatMessage({ ...row, seq: Number(stored.seq) }) } : { status: 'closed' };
+  }
 
   return {
     appendIn: (trx, message, now, options) => appendIn(trx, message, now, options),
@@ -120,7 +108,7 @@ export function createChatMessageRepository(db: ServiceDb, writes: WriteTransact
         // Most messages are new: write at once, one statement fewer per message. A resend (or
         // the same client id stored concurrently by another node) fails on the unique index,
         // and the second try looks it up first and answers duplicate or client_id_reused.
-        return await appendOnce(message, now, options, false);
+        return await appendAtOnce(message, now, options);
       } catch (error) {
         if (!isUniqueViolation(error)) throw error;
         return appendOnce(message, now, options, true);
@@ -178,4 +166,66 @@ function eventOf(json: string | null): { event?: ChatEvent } {
   } catch {
     return {};
   }
+}
+
+function newRow(message: NewChatMessage, seq: number, now: number): CsChatMessagesTable {
+  return {
+    id: randomUUID(),
+    chat_id: message.chatId,
+    seq,
+    author: message.author,
+    agent_id: message.agentId,
+    author_name: message.authorName,
+    sender_key: message.senderKey,
+    client_id: message.clientId,
+    body: message.body,
+    event: message.event ? JSON.stringify(message.event) : null,
+    visible: message.visible ? 1 : 0,
+    created_at: now,
+  };
+}
+
+/** Moves the chat's last_seq on by one and returns it; `repliedAt`: an agent's reply, which also ends the reply deadline. */
+function bumpSeqOf(db: ServiceDb, chatId: string, allowClosed: boolean, repliedAt?: number) {
+  const bump = db
+    .updateTable('cs_chats')
+    .set((eb) => ({
+      last_seq: eb('last_seq', '+', 1),
+      ...(repliedAt !== undefined ? { reply_due_at: null, first_response_at: eb.fn.coalesce('first_response_at', eb.val(repliedAt)) } : {}),
+    }))
+    .where('id', '=', chatId);
+  return (allowClosed ? bump : bump.where('status', '!=', 'closed')).returning('last_seq');
+}
+
+type InsertArgs = [id: string, chatId: string, author: string, agentId: string | null, authorName: string | null, senderKey: string | null, clientId: string | null, body: string, event: string | null, visible: number, createdAt: number];
+
+/**
+ * PostgreSQL: `with bumped as (update cs_chats … returning last_seq) insert … select … from bumped`.
+ * A closed chat bumps nothing, so nothing is inserted. The values are cast: in an INSERT … SELECT
+ * PostgreSQL types bare parameters as text.
+ */
+function insertAtNextSeqOf(db: ServiceDb, replied: boolean, ...[id, chatId, author, agentId, authorName, senderKey, clientId, body, event, visible, createdAt]: InsertArgs) {
+  return db
+    .with('bumped', () => bumpSeqOf(db, chatId, false, replied ? createdAt : undefined))
+    .insertInto('cs_chat_messages')
+    .columns(['id', 'chat_id', 'seq', 'author', 'agent_id', 'author_name', 'sender_key', 'client_id', 'body', 'event', 'visible', 'created_at'])
+    .expression((eb) =>
+      eb
+        .selectFrom('bumped')
+        .select([
+          eb.cast<string>(eb.val(id), 'varchar').as('id'),
+          eb.cast<string>(eb.val(chatId), 'varchar').as('chat_id'),
+          'bumped.last_seq',
+          eb.cast<string>(eb.val(author), 'varchar').as('author'),
+          eb.cast<string | null>(eb.val(agentId), 'varchar').as('agent_id'),
+          eb.cast<string | null>(eb.val(authorName), 'varchar').as('author_name'),
+          eb.cast<string | null>(eb.val(senderKey), 'varchar').as('sender_key'),
+          eb.cast<string | null>(eb.val(clientId), 'varchar').as('client_id'),
+          eb.cast<string>(eb.val(body), 'text').as('body'),
+          eb.cast<string | null>(eb.val(event), 'text').as('event'),
+          eb.cast<number>(eb.val(visible), 'integer').as('visible'),
+          eb.cast<number>(eb.val(createdAt), 'bigint').as('created_at'),
+        ]),
+    )
+    .returning('seq');
 }
