@@ -72,11 +72,13 @@ const USAGE = `npm run bench -- [options]
                           ${process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'} with a fresh schema, dropped after)
   --scenarios a,b         any of ${ALL_SCENARIOS.join(', ')} (default all)
   --cluster N             N server nodes on PostgreSQL behind a bus; implies --store postgres;
-                          cluster_speedup compares with --baseline
+                          cluster_speedup compares with one node's im steps, measured first in
+                          the same run (or with --baseline)
   --bus redis|nats        the cluster's bus: redis (default, ${BUS_URLS.redis})
                           or nats (${BUS_URLS.nats})
-  --baseline FILE         single-node results to compare a cluster run with (default: the newest
-                          bench/results/*-postgres.json of the same size, quick or full)
+  --baseline FILE         single-node results to compare a cluster run with, instead of measuring
+                          one node in the same run (results of another run may come from a
+                          machine in another state)
   --generators N          load-generator processes (default 2, at least 2)
   --users N               connected employees in the IM scenarios (default 5000)
   --steps a,b,...         offered msg/s steps (default 2000,5000,7500,10000,...; a failed step is
@@ -220,29 +222,19 @@ function headlines(options, scenarios) {
 }
 
 /**
- * A cluster run's max msgs/s over a single node's: the baseline file given, or the newest
- * single-node PostgreSQL results of the same size (quick or full) in bench/results/.
+ * A cluster run's max msgs/s over a single node's: one node's im steps measured in this run
+ * (`singleNode`, the same store, steps and load), or the --baseline file given.
  */
-function clusterComparison(options, figures) {
+function clusterComparison(options, figures, singleNode) {
   if (options.cluster <= 1) return null;
-  const dir = path.join(here, 'results');
-  const suffix = options.quick ? '-postgres-quick.json' : '-postgres.json';
-  const file =
-    options.baseline ??
-    (fs.existsSync(dir)
-      ? fs
-          .readdirSync(dir)
-          .filter((name) => name.endsWith(suffix))
-          .sort()
-          .map((name) => path.join(dir, name))
-          .at(-1)
-      : undefined);
-  if (!file) return { baseline: null, why: `no single-node results (*${suffix}) to compare with; run \`npm run bench -- --store postgres${options.quick ? ' --quick' : ''}\` first` };
-  const single = JSON.parse(fs.readFileSync(file, 'utf8')).im_max_msgs_per_s_p99_under_100ms;
+  if (!options.baseline && !singleNode) return { baseline: null, why: 'the im scenario did not run' };
+  const baseline = options.baseline ? path.relative(path.join(here, '..'), options.baseline) : 'this run: one node first, the same store and steps';
+  const single = options.baseline ? JSON.parse(fs.readFileSync(options.baseline, 'utf8')).im_max_msgs_per_s_p99_under_100ms : headlines(options, { im: singleNode }).im_max_msgs_per_s_p99_under_100ms;
   const clustered = figures.im_max_msgs_per_s_p99_under_100ms;
   // No passing step at all is a speedup below the lowest step over the single node's: shown as 0 (missed), not hidden.
   const speedup = !single ? null : clustered ? round(clustered / single, 2) : 0;
-  return { baseline: path.relative(path.join(here, '..'), file), singleNodeMsgsPerS: single, clusterMsgsPerS: clustered, speedup, ...(clustered ? {} : { why: 'no step passed' }) };
+  const why = !single ? 'no step passed on one node' : clustered ? undefined : 'no step passed';
+  return { baseline, singleNodeMsgsPerS: single, clusterMsgsPerS: clustered, speedup, ...(why ? { why } : {}), ...(singleNode ? { singleNodeSteps: singleNode.steps } : {}) };
 }
 
 function verdicts(options, figures) {
@@ -346,6 +338,12 @@ async function main() {
   log(`mode ${options.mode}: scenarios ${options.scenarios.join(', ')}; ${options.generators} generator processes`);
   const scenarios = {};
   const want = (name) => options.scenarios.includes(name);
+  let singleNode = null;
+  if (options.cluster > 1 && !options.baseline && want('im')) {
+    log(`cluster: one node first, the same steps, for cluster_speedup`);
+    const { runImScenarios } = await import('./scenarios/im.mjs');
+    singleNode = (await runImScenarios({ ...options, cluster: 1, scenarios: ['im'] }, log)).im;
+  }
   if (want('im') || want('offline') || want('reconnect')) {
     const { runImScenarios } = await import('./scenarios/im.mjs');
     const im = await runImScenarios(options, log);
@@ -360,7 +358,7 @@ async function main() {
     scenarios.service = await runService(options, log);
   }
   const figures = headlines(options, scenarios);
-  const cluster = clusterComparison(options, figures);
+  const cluster = clusterComparison(options, figures, singleNode);
   if (cluster) figures.cluster_speedup = cluster.speedup ?? null;
   const result = {
     ...figures,
