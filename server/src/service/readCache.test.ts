@@ -56,4 +56,12 @@ describe('ReadCache', () => {
     await get('b');
     expect(reads.count).toBe(3);
   });
+
+  it('a key forgotten while its read is in flight is read again by the next caller', async () => {
+    const { get, cache, reads } = cacheWithCountedReads();
+    const inFlight = get('shop');
+    cache.forget('shop');
+    await Promise.all([inFlight, get('shop')]);
+    expect(reads.count).toBe(2);
+  });
 });

@@ -1,6 +1,6 @@
 /**
  * Reads reused for `ttlMs`, for settings the widget edge reads on every page view (sites,
- * departments). The read itself is cached, not only its result: a burst of widgets opening at
+ * departments, whether anyone is on duty: sites.ts). The read itself is cached, not only its result: a burst of widgets opening at
  * once (a page view storm) shares one read instead of each missing the cache until the first one
  * returns. A read that fails is forgotten, so the next caller tries again. Other nodes see a
  * change within `ttlMs`; this node's own changes `forget` at once.

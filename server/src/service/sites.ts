@@ -6,7 +6,10 @@ import type { SiteRecord } from './store/sites.js';
 import { isUniqueViolation } from './store/util.js';
 import { ReadCache } from './readCache.js';
 
-/** How long a site read for the widget edge is reused (admin changes reach other nodes within this). */
+/**
+ * How long the widget edge reuses a read of a site or of the departments (another node's admin
+ * changes reach this node's widgets within this; this node's own changes at once).
+ */
 export const CACHE_MS = 3000;
 /**
  * How long "anyone on duty?" is reused for widget settings. A duty change on this node forgets it
@@ -25,7 +28,7 @@ export const DEFAULT_GREETING = 'Hi! How can we help you today?';
 export class Sites {
   private readonly byKeyCache: ReadCache<SiteRecord | undefined>;
   private readonly byIdCache: ReadCache<SiteRecord | undefined>;
-  private readonly departmentsCache: ReadCache<Department[]>;
+  private readonly departmentsCache: ReadCache<readonly Department[]>;
   private readonly onlineCache: ReadCache<boolean>;
 
   constructor(
@@ -47,7 +50,7 @@ export class Sites {
   }
 
   /** The departments a widget offers (ServiceAdmin forgets them when it changes one). */
-  departments(): Promise<Department[]> {
+  departments(): Promise<readonly Department[]> {
     return this.departmentsCache.get('', () => this.repos.departments.list());
   }
 
@@ -83,7 +86,7 @@ export class Sites {
       greeting: site.greeting,
       preChatEnabled: site.preChatEnabled,
       preChatFields: site.preChatFields,
-      departments,
+      departments: [...departments], // the cached list is shared: each config gets its own copy
       online,
     };
   }

@@ -92,6 +92,21 @@ describe.each(TEST_STORES)('units of work on %s', (store) => {
     for (const id of [a.id, c.id]) await kit.service.closing.close(id, 'system', chatEvent('chat_closed_missed'));
   });
 
+  it('a message is stored once however often it is sent, and a resend after its chat closed is still its original', async () => {
+    const visitor = await newVisitor();
+    const chat = { id: randomUUID(), siteId: visitor.siteId, visitorId: visitor.id, departmentId: null };
+    await repos.writes.run((trx) => repos.chats.createIn(trx, chat, Date.now()));
+    const message = { chatId: chat.id, author: 'visitor' as const, agentId: null, authorName: null, senderKey: `v:${visitor.id}`, clientId: newClientId(), body: 'only once', visible: true };
+    const sent = await Promise.all([1, 2, 3].map(() => repos.messages.append(message, Date.now())));
+    expect(sent.map((outcome) => outcome.status).sort()).toEqual(['duplicate', 'duplicate', 'stored']);
+    const stored = sent.find((outcome) => outcome.status === 'stored');
+    await kit.service.closing.close(chat.id, 'system', chatEvent('chat_closed_missed'));
+    const late = await repos.messages.append(message, Date.now());
+    expect(late).toMatchObject({ status: 'duplicate', message: { id: stored?.status === 'stored' ? stored.message.id : 'none', seq: 1 } });
+    expect(await repos.messages.append({ ...message, clientId: newClientId() }, Date.now())).toEqual({ status: 'closed' });
+    expect(await linesOf(chat.id)).toEqual(['only once', 'chat_closed_missed']);
+  });
+
   it('an assignment the database refuses stores no "joined" line', async () => {
     const agent = await kit.agent({ maxChats: 1 });
     const held = await kit.visitorChat('Holder');

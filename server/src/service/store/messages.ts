@@ -61,24 +61,21 @@ export function createChatMessageRepository(db: ServiceDb, writes: WriteTransact
   const byClientId = prepareStatement(2, (senderKey: string, clientId: string) =>
     db.selectFrom('cs_chat_messages').selectAll().where('sender_key', '=', senderKey).where('client_id', '=', clientId),
   );
-  const insert = prepareStatement(
-    12,
-    (id: string, chatId: string, seq: number, author: string, agentId: string | null, authorName: string | null, senderKey: string | null, clientId: string | null, body: string, event: string | null, visible: number, createdAt: number) =>
-      db.insertInto('cs_chat_messages').values({ id, chat_id: chatId, seq, author, agent_id: agentId, author_name: authorName, sender_key: senderKey, client_id: clientId, body, event, visible, created_at: createdAt }),
+  const insert = prepareStatement(12, (...[seq, ...values]: [seq: number, ...values: MessageValues]) =>
+    db.insertInto('cs_chat_messages').values({ ...rowOf(values), seq }),
   );
   /** The chat's next seq, by `allowClosed` (false, true). */
   const nextSeq = [false, true].map((allowClosed) => prepareStatement(1, (chatId: string) => bumpSeqOf(db, chatId, allowClosed)));
   /** The same for an agent's reply, which also ends the reply deadline. */
   const nextSeqOfReply = [false, true].map((allowClosed) => prepareStatement(2, (chatId: string, now: number) => bumpSeqOf(db, chatId, allowClosed, now)));
-  /** PostgreSQL: the seq and the insert in one statement, by `replied` (false, true); closed chats refused. */
-  const insertAtNextSeq = writes.statement ? [false, true].map((replied) => prepareStatement(11, (...args: InsertArgs) => insertAtNextSeqOf(db, replied, ...args))) : undefined;
+  /** PostgreSQL: the next seq and the insert in one statement, by `replied` (false, true); a closed chat gets none. */
+  const insertAtNextSeq = writes.statement ? [false, true].map((replied) => prepareStatement(11, (...values: MessageValues) => insertAtNextSeqOf(db, replied, values))) : undefined;
 
   // Every change to one chat announces its summary with the last message.
   const messageAt = prepareQuery(db, 2, (chatId: string, seq: number) => db.selectFrom('cs_chat_messages').selectAll().where('chat_id', '=', chatId).where('seq', '=', seq));
 
-  /** `lookFirst`: look the client id up before writing; without it a stored one fails on the unique index. */
-  async function appendIn(trx: Trx, message: NewChatMessage, now: number, { allowClosed = false, replied = false }: AppendOptions = {}, lookFirst = true): Promise<ChatAppendOutcome> {
-    if (lookFirst && message.senderKey && message.clientId) {
+  async function appendIn(trx: Trx, message: NewChatMessage, now: number, { allowClosed = false, replied = false }: AppendOptions = {}): Promise<ChatAppendOutcome> {
+    if (message.senderKey && message.clientId) {
       const [existing] = (await byClientId(trx, message.senderKey, message.clientId)).rows;
       if (existing) return existing.chat_id === message.chatId ? { status: 'duplicate', message: toChatMessage(existing) } : { status: 'client_id_reused' };
     }
@@ -86,32 +83,38 @@ export function createChatMessageRepository(db: ServiceDb, writes: WriteTransact
     const [chat] = (await bumped).rows;
     if (!chat) return { status: 'closed' };
     const row = newRow(message, Number(chat.last_seq), now);
-    await insert(trx, row.id, row.chat_id, row.seq, row.author, row.agent_id, row.author_name, row.sender_key, row.client_id, row.body, row.event, row.visible, row.created_at);
+    await insert(trx, row.seq, ...valuesOf(row));
     return { status: 'stored', message: toChatMessage(row) };
   }
 
-  const appendOnce = (message: NewChatMessage, now: number, options: AppendOptions, lookFirst: boolean) => writes.run((trx) => appendIn(trx, message, now, options, lookFirst));
+  const appendInUnit = (message: NewChatMessage, now: number, options: AppendOptions) => writes.run((trx) => appendIn(trx, message, now, options));
 
-  /** A new message as one statement (PostgreSQL): no transaction of its own, no client-id look-up first. */
-  async function appendAtOnce(message: NewChatMessage, now: number, { allowClosed = false, replied = false }: AppendOptions): Promise<ChatAppendOutcome> {
+  /**
+   * PostgreSQL: a message as one statement that commits by itself, without looking its client id
+   * up first (a resend fails on the unique index). Undefined where there is no such statement.
+   */
+  async function appendInOneStatement(message: NewChatMessage, now: number, { allowClosed = false, replied = false }: AppendOptions): Promise<ChatAppendOutcome | undefined> {
     const statement = insertAtNextSeq?.[Number(replied)];
-    if (!statement || !writes.statement || allowClosed) return appendOnce(message, now, { allowClosed, replied }, false);
+    if (!statement || !writes.statement || allowClosed) return undefined;
     const row = newRow(message, 0, now);
-    const [stored] = (await writes.statement((db) => statement(db, row.id, row.chat_id, row.author, row.agent_id, row.author_name, row.sender_key, row.client_id, row.body, row.event, row.visible, row.created_at))).rows;
+    const [stored] = (await writes.statement((runner) => statement(runner, ...valuesOf(row)))).rows;
     return stored ? { status: 'stored', message: toChatMessage({ ...row, seq: Number(stored.seq) }) } : { status: 'closed' };
   }
 
   return {
-    appendIn: (trx, message, now, options) => appendIn(trx, message, now, options),
+    appendIn,
     async append(message, now, options = {}) {
       try {
-        // Most messages are new: write at once, one statement fewer per message. A resend (or
-        // the same client id stored concurrently by another node) fails on the unique index,
-        // and the second try looks it up first and answers duplicate or client_id_reused.
-        return await appendAtOnce(message, now, options);
+        const outcome = (await appendInOneStatement(message, now, options)) ?? (await appendInUnit(message, now, options));
+        // The one statement does not look the client id up: a resend whose chat closed meanwhile
+        // was stored before it closed, and the unit finds it (duplicate).
+        if (outcome.status === 'closed' && message.clientId && writes.statement) return await appendInUnit(message, now, options);
+        return outcome;
       } catch (error) {
+        // A resend on PostgreSQL's one statement, or the same client id stored concurrently by
+        // another node: the unit looks it up and answers duplicate or client_id_reused.
         if (!isUniqueViolation(error)) throw error;
-        return appendOnce(message, now, options, true);
+        return appendInUnit(message, now, options);
       }
     },
     async before(chatId, before, limit, visibleOnly) {
@@ -197,34 +200,44 @@ function bumpSeqOf(db: ServiceDb, chatId: string, allowClosed: boolean, repliedA
   return (allowClosed ? bump : bump.where('status', '!=', 'closed')).returning('last_seq');
 }
 
-type InsertArgs = [id: string, chatId: string, author: string, agentId: string | null, authorName: string | null, senderKey: string | null, clientId: string | null, body: string, event: string | null, visible: number, createdAt: number];
+/** A message row's values but its seq, in the order of the compiled inserts' parameters. */
+type MessageValues = [id: string, chatId: string, author: string, agentId: string | null, authorName: string | null, senderKey: string | null, clientId: string | null, body: string, event: string | null, visible: number, createdAt: number];
+
+function valuesOf(row: CsChatMessagesTable): MessageValues {
+  return [row.id, row.chat_id, row.author, row.agent_id, row.author_name, row.sender_key, row.client_id, row.body, row.event, row.visible, row.created_at];
+}
+
+function rowOf([id, chatId, author, agentId, authorName, senderKey, clientId, body, event, visible, createdAt]: MessageValues): Omit<CsChatMessagesTable, 'seq'> {
+  return { id, chat_id: chatId, author, agent_id: agentId, author_name: authorName, sender_key: senderKey, client_id: clientId, body, event, visible, created_at: createdAt };
+}
 
 /**
  * PostgreSQL: `with bumped as (update cs_chats … returning last_seq) insert … select … from bumped`.
  * A closed chat bumps nothing, so nothing is inserted. The values are cast: in an INSERT … SELECT
  * PostgreSQL types bare parameters as text.
  */
-function insertAtNextSeqOf(db: ServiceDb, replied: boolean, ...[id, chatId, author, agentId, authorName, senderKey, clientId, body, event, visible, createdAt]: InsertArgs) {
+function insertAtNextSeqOf(db: ServiceDb, replied: boolean, values: MessageValues) {
+  const row = rowOf(values);
   return db
-    .with('bumped', () => bumpSeqOf(db, chatId, false, replied ? createdAt : undefined))
+    .with('bumped', () => bumpSeqOf(db, row.chat_id, false, replied ? row.created_at : undefined))
     .insertInto('cs_chat_messages')
     .columns(['id', 'chat_id', 'seq', 'author', 'agent_id', 'author_name', 'sender_key', 'client_id', 'body', 'event', 'visible', 'created_at'])
     .expression((eb) =>
       eb
         .selectFrom('bumped')
         .select([
-          eb.cast<string>(eb.val(id), 'varchar').as('id'),
-          eb.cast<string>(eb.val(chatId), 'varchar').as('chat_id'),
+          eb.cast<string>(eb.val(row.id), 'varchar').as('id'),
+          eb.cast<string>(eb.val(row.chat_id), 'varchar').as('chat_id'),
           'bumped.last_seq',
-          eb.cast<string>(eb.val(author), 'varchar').as('author'),
-          eb.cast<string | null>(eb.val(agentId), 'varchar').as('agent_id'),
-          eb.cast<string | null>(eb.val(authorName), 'varchar').as('author_name'),
-          eb.cast<string | null>(eb.val(senderKey), 'varchar').as('sender_key'),
-          eb.cast<string | null>(eb.val(clientId), 'varchar').as('client_id'),
-          eb.cast<string>(eb.val(body), 'text').as('body'),
-          eb.cast<string | null>(eb.val(event), 'text').as('event'),
-          eb.cast<number>(eb.val(visible), 'integer').as('visible'),
-          eb.cast<number>(eb.val(createdAt), 'bigint').as('created_at'),
+          eb.cast<string>(eb.val(row.author), 'varchar').as('author'),
+          eb.cast<string | null>(eb.val(row.agent_id), 'varchar').as('agent_id'),
+          eb.cast<string | null>(eb.val(row.author_name), 'varchar').as('author_name'),
+          eb.cast<string | null>(eb.val(row.sender_key), 'varchar').as('sender_key'),
+          eb.cast<string | null>(eb.val(row.client_id), 'varchar').as('client_id'),
+          eb.cast<string>(eb.val(row.body), 'text').as('body'),
+          eb.cast<string | null>(eb.val(row.event), 'text').as('event'),
+          eb.cast<number>(eb.val(row.visible), 'integer').as('visible'),
+          eb.cast<number>(eb.val(row.created_at), 'bigint').as('created_at'),
         ]),
     )
     .returning('seq');
