@@ -338,14 +338,13 @@ async function main() {
   log(`mode ${options.mode}: scenarios ${options.scenarios.join(', ')}; ${options.generators} generator processes`);
   const scenarios = {};
   const want = (name) => options.scenarios.includes(name);
+  const { runImScenarios } = await import('./scenarios/im.mjs');
   let singleNode = null;
   if (options.cluster > 1 && !options.baseline && want('im')) {
     log(`cluster: one node first, the same steps, for cluster_speedup`);
-    const { runImScenarios } = await import('./scenarios/im.mjs');
     singleNode = (await runImScenarios({ ...options, cluster: 1, scenarios: ['im'] }, log)).im;
   }
   if (want('im') || want('offline') || want('reconnect')) {
-    const { runImScenarios } = await import('./scenarios/im.mjs');
     const im = await runImScenarios(options, log);
     Object.assign(scenarios, Object.fromEntries(Object.entries(im).filter(([, value]) => value !== null)));
   }

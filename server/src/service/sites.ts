@@ -50,7 +50,7 @@ export class Sites {
   }
 
   /** The departments a widget offers (ServiceAdmin forgets them when it changes one). */
-  departments(): Promise<readonly Department[]> {
+  private departments(): Promise<readonly Department[]> {
     return this.departmentsCache.get('', () => this.repos.departments.list());
   }
 
@@ -59,7 +59,7 @@ export class Sites {
   }
 
   /** Whether anyone is on duty, for widget settings (AgentDuty forgets it when a duty changes). */
-  online(): Promise<boolean> {
+  private online(): Promise<boolean> {
     return this.onlineCache.get('', () => this.repos.agents.anyOnDuty(null));
   }
 

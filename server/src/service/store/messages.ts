@@ -68,8 +68,11 @@ export function createChatMessageRepository(db: ServiceDb, writes: WriteTransact
   const nextSeq = [false, true].map((allowClosed) => prepareStatement(1, (chatId: string) => bumpSeqOf(db, chatId, allowClosed)));
   /** The same for an agent's reply, which also ends the reply deadline. */
   const nextSeqOfReply = [false, true].map((allowClosed) => prepareStatement(2, (chatId: string, now: number) => bumpSeqOf(db, chatId, allowClosed, now)));
-  /** PostgreSQL: the next seq and the insert in one statement, by `replied` (false, true); a closed chat gets none. */
-  const insertAtNextSeq = writes.statement ? [false, true].map((replied) => prepareStatement(11, (...values: MessageValues) => insertAtNextSeqOf(db, replied, values))) : undefined;
+  /** PostgreSQL: the next seq and the insert in one statement, by `replied` (false, true), and how to run it alone. */
+  const oneStatement = writes.statement && {
+    run: writes.statement,
+    insertAtNextSeq: [false, true].map((replied) => prepareStatement(11, (...values: MessageValues) => insertAtNextSeqOf(db, replied, values))),
+  };
 
   // Every change to one chat announces its summary with the last message.
   const messageAt = prepareQuery(db, 2, (chatId: string, seq: number) => db.selectFrom('cs_chat_messages').selectAll().where('chat_id', '=', chatId).where('seq', '=', seq));
@@ -91,25 +94,23 @@ export function createChatMessageRepository(db: ServiceDb, writes: WriteTransact
 
   /**
    * PostgreSQL: a message as one statement that commits by itself, without looking its client id
-   * up first (a resend fails on the unique index). Undefined where there is no such statement.
+   * up first. Undefined where the unit has to decide: on SQLite, and when the statement stored
+   * nothing although the message has a client id (a resend whose chat closed meanwhile was stored
+   * before it closed: the unit's look-up finds it). A resend otherwise fails on the unique index.
    */
   async function appendInOneStatement(message: NewChatMessage, now: number, { allowClosed = false, replied = false }: AppendOptions): Promise<ChatAppendOutcome | undefined> {
-    const statement = insertAtNextSeq?.[Number(replied)];
-    if (!statement || !writes.statement || allowClosed) return undefined;
+    if (!oneStatement || allowClosed) return undefined;
     const row = newRow(message, 0, now);
-    const [stored] = (await writes.statement((runner) => statement(runner, ...valuesOf(row)))).rows;
-    return stored ? { status: 'stored', message: toChatMessage({ ...row, seq: Number(stored.seq) }) } : { status: 'closed' };
+    const [stored] = (await oneStatement.run((runner) => oneStatement.insertAtNextSeq[Number(replied)]!(runner, ...valuesOf(row)))).rows;
+    if (stored) return { status: 'stored', message: toChatMessage({ ...row, seq: Number(stored.seq) }) };
+    return message.clientId ? undefined : { status: 'closed' };
   }
 
   return {
     appendIn,
     async append(message, now, options = {}) {
       try {
-        const outcome = (await appendInOneStatement(message, now, options)) ?? (await appendInUnit(message, now, options));
-        // The one statement does not look the client id up: a resend whose chat closed meanwhile
-        // was stored before it closed, and the unit finds it (duplicate).
-        if (outcome.status === 'closed' && message.clientId && writes.statement) return await appendInUnit(message, now, options);
-        return outcome;
+        return (await appendInOneStatement(message, now, options)) ?? (await appendInUnit(message, now, options));
       } catch (error) {
         // A resend on PostgreSQL's one statement, or the same client id stored concurrently by
         // another node: the unit looks it up and answers duplicate or client_id_reused.
