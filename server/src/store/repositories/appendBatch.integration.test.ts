@@ -75,9 +75,15 @@ describe.each(TEST_STORES)('appendBatch on %s', (kind) => {
       [3, ann, 'a2', `a2 from ${ann}`],
     ]);
     expect((await repos.messages.before(trio, undefined, 10)).messages.map((message) => message.clientId)).toEqual(['e1', 'b2', 'e2']);
+    // Sending marks the conversation read for the sender, up to their newest message; a refused
+    // send (Ann's reused client id in the trio) moves nothing.
+    const marks = async (conversationId: string) => Object.fromEntries((await repos.conversations.members(conversationId)).map((member) => [member.userId, member.lastReadSeq]));
+    expect(await marks(pair)).toEqual({ [ann]: 3, [bob]: 2 });
+    expect(await marks(trio)).toEqual({ [ann]: 0, [bob]: 2, [eve]: 3 });
     // last_seq moved with the rows: the next send continues the sequence.
     const [next] = await repos.messages.appendBatch([send(trio, bob, 'b3')], now + 2);
     expect(summary(next)).toMatchObject({ status: 'stored', seq: 4 });
+    expect(await marks(trio)).toEqual({ [ann]: 0, [bob]: 4, [eve]: 3 });
   });
 
   it('a batch of nothing new writes nothing', async () => {

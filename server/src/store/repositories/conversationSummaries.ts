@@ -26,7 +26,7 @@ export function createSummaryReads(db: Kysely<Database>) {
         'last.edited_at as last_edited_at',
         'last.deleted_at as last_deleted_at',
       ])
-      .select((eb) => unreadCount(eb, userId).as('unread'))
+      .select((eb) => unreadCount(eb).as('unread'))
       .where('me.user_id', '=', userId);
   return {
     /** Every conversation of the user. */
@@ -48,15 +48,20 @@ type SummaryReads = ReturnType<typeof createSummaryReads>;
 export type SummaryRow = Awaited<ReturnType<SummaryReads['conversationsOf']>>[number];
 export type MemberRow = Awaited<ReturnType<SummaryReads['membersOfConversationsOf']>>[number];
 
-/** Messages from others after the user's read mark, not deleted. */
-function unreadCount(eb: ExpressionBuilder<Database & { me: Database['conversation_members']; c: Database['conversations'] }, 'me' | 'c'>, userId: string) {
-  return eb
-    .selectFrom('messages as unread')
-    .select((inner) => inner.fn.countAll<number | string>().as('n'))
-    .whereRef('unread.conversation_id', '=', 'c.id')
-    .whereRef('unread.seq', '>', 'me.last_read_seq')
-    .where('unread.sender_id', '!=', userId)
-    .where('unread.deleted_at', 'is', null);
+/**
+ * Messages after the user's read mark, less the deleted ones among them. Sending marks the
+ * conversation read for the sender (the group commit moves the mark), so none of them is the
+ * user's own; seqs have no gaps, so the count is arithmetic and only the deleted messages are
+ * read, through their partial index (migration 006).
+ */
+function unreadCount(eb: ExpressionBuilder<Database & { me: Database['conversation_members']; c: Database['conversations'] }, 'me' | 'c'>) {
+  const deletedSinceMark = eb
+    .selectFrom('messages as deleted')
+    .select((inner) => inner.fn.countAll<number>().as('n'))
+    .whereRef('deleted.conversation_id', '=', 'c.id')
+    .whereRef('deleted.seq', '>', 'me.last_read_seq')
+    .where('deleted.deleted_at', 'is not', null);
+  return eb(eb('c.last_seq', '-', eb.ref('me.last_read_seq')), '-', deletedSinceMark);
 }
 
 /** Summaries, most recently active first. */
@@ -85,7 +90,7 @@ export function toSummaries(rows: readonly SummaryRow[], membersBy: ReadonlyMap<
         members: membersBy.get(row.id) ?? [],
         lastSeq: row.last_seq,
         lastMessage,
-        unread: Number(row.unread ?? 0),
+        unread: Math.max(0, Number(row.unread ?? 0)),
         createdAt: row.created_at,
         updatedAt: Math.max(row.updated_at, lastMessage?.createdAt ?? 0),
       };

@@ -108,6 +108,8 @@ export function createConversationRepository(db: Kysely<Database>, durable: () =
       if (userIds.length === 0) return;
       const conversation = await this.find(conversationId);
       await db.transaction().execute(async (trx) => {
+        // The conversation's row first, as the group commit locks it before member rows (PostgreSQL: no deadlock).
+        await trx.updateTable('conversations').set({ updated_at: now }).where('id', '=', conversationId).execute();
         await trx
           .insertInto('conversation_members')
           .values(
@@ -122,13 +124,12 @@ export function createConversationRepository(db: Kysely<Database>, durable: () =
           )
           .onConflict((oc) => oc.columns(['conversation_id', 'user_id']).doNothing())
           .execute();
-        await trx.updateTable('conversations').set({ updated_at: now }).where('id', '=', conversationId).execute();
       });
     },
     async removeMember(conversationId, userId, now) {
       await db.transaction().execute(async (trx) => {
-        await trx.deleteFrom('conversation_members').where('conversation_id', '=', conversationId).where('user_id', '=', userId).execute();
         await trx.updateTable('conversations').set({ updated_at: now }).where('id', '=', conversationId).execute();
+        await trx.deleteFrom('conversation_members').where('conversation_id', '=', conversationId).where('user_id', '=', userId).execute();
       });
     },
     async rename(conversationId, title, now) {

@@ -6,8 +6,9 @@ import type { MessagesTable } from '../schema.js';
 /*
  * What one group commit writes, worked out from what the database holds. Both stores run the
  * same steps inside their transaction: look up the client ids (idempotency), lock the touched
- * conversations and read their last seq and members, then insert `plan.rows` and move each
- * conversation's last_seq to `plan.lastSeqs`. Only the statements differ per store.
+ * conversations and read their last seq and members, then insert `plan.rows`, move each
+ * conversation's last_seq to `plan.lastSeqs` and each sender's read mark to `plan.senderReads`
+ * (sending marks the conversation read for the sender). Only the statements differ per store.
  */
 
 export interface AppendRequest {
@@ -37,7 +38,15 @@ export interface BatchPlan {
   rows: MessagesTable[];
   /** The new last_seq of every conversation that gets rows. */
   lastSeqs: Map<string, number>;
+  /** Each sender's newest message per conversation: their read mark moves there. */
+  senderReads: SenderRead[];
   outcomes: AppendOutcome[];
+}
+
+export interface SenderRead {
+  conversationId: string;
+  senderId: string;
+  seq: number;
 }
 
 export function idempotencyKey(request: { senderId: string; clientId: string }): string {
@@ -86,6 +95,7 @@ export function planBatch(
   const stored = new Map<string, Message>();
   const rows: MessagesTable[] = [];
   const touched = new Map<string, number>();
+  const senderReads = new Map<string, SenderRead>();
   const outcomes = requests.map((request): AppendOutcome => {
     const key = idempotencyKey(request);
     const original = existing.get(key);
@@ -98,6 +108,7 @@ export function planBatch(
     const seq = lastSeq + 1;
     lastSeqs.set(request.conversationId, seq);
     touched.set(request.conversationId, seq);
+    senderReads.set(`${request.conversationId}:${request.senderId}`, { conversationId: request.conversationId, senderId: request.senderId, seq });
     const row: MessagesTable = {
       id: timeOrderedId(now),
       conversation_id: request.conversationId,
@@ -115,7 +126,7 @@ export function planBatch(
     stored.set(key, message);
     return { status: 'stored', message, recipients: members };
   });
-  return { rows, lastSeqs: touched, outcomes };
+  return { rows, lastSeqs: touched, senderReads: [...senderReads.values()], outcomes };
 }
 
 /** Random bytes for ids, filled 256 ids at a time (one system call instead of one per id). */

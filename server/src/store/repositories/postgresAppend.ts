@@ -16,7 +16,9 @@ import { byIdempotencyKey, idempotencyKey, storedBefore, timeOrderedId, toMessag
  *   member; a later repeat in the batch is answered as a duplicate of it;
  * - `locked`: their conversations locked in id order (no deadlock between nodes), read at their
  *   newest committed last_seq (READ COMMITTED re-reads a locked row);
- * - `fresh`: seqs numbered per conversation in batch order, then inserted, and last_seq moved.
+ * - `fresh`: seqs numbered per conversation in batch order, then inserted, last_seq moved, and
+ *   each sender's read mark moved to their newest message (after the conversation's lock, as
+ *   every transaction that changes members takes it first: no deadlock with them).
  * The look-ups by key (stored before? a member?) are `lateral … limit 1`, which the planner cannot
  * turn into a join: each is one probe of a unique index. As joins they were planned from the
  * tables' statistics, and while those lag behind a growing table (autovacuum analyzes it about
@@ -59,6 +61,11 @@ const APPEND_BATCH: pg.QueryConfig = {
            update conversations c set last_seq = f.seq, updated_at = $7
              from (select conversation_id, max(seq) as seq from fresh group by conversation_id) f
             where c.id = f.conversation_id
+         ),
+         read_by_sender as (
+           update conversation_members cm set last_read_seq = f.seq
+             from (select conversation_id, sender_id, max(seq) as seq from fresh group by conversation_id, sender_id) f
+            where cm.conversation_id = f.conversation_id and cm.user_id = f.sender_id and cm.last_read_seq < f.seq
          )
          select f.ord, f.id, f.conversation_id, f.seq, f.sender_id, f.client_id, f.kind, f.body, $7::bigint as created_at,
                 null::bigint as edited_at, null::bigint as deleted_at,

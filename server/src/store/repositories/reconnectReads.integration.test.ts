@@ -37,27 +37,28 @@ describe.each(TEST_STORES)('reconnect reads on %s', (kind) => {
     await send(direct, bob.id);
     const deleted = await send(direct, bob.id);
     await repos.messages.markDeleted(direct, deleted.id, now + 100);
-    const groupMessages = [await send(group, bob.id), await send(group, cid.id), await send(group, ann.id)];
-    await repos.conversations.markRead(group, ann.id, groupMessages[0].seq);
+    // Ann's send marks the group read up to it (2); she then reads Cid's (3), not Bob's last (4).
+    const groupMessages = [await send(group, bob.id), await send(group, ann.id), await send(group, cid.id), await send(group, bob.id)];
+    await repos.conversations.markRead(group, ann.id, groupMessages[2].seq);
     const lastOfDirect = await repos.messages.find(direct, deleted.id);
 
     const summaries = await repos.conversations.summaries(ann.id);
     expect(summaries.map((summary) => summary.id)).toEqual([group, direct, empty]);
     const [ofGroup, ofDirect, ofEmpty] = summaries;
-    expect(ofGroup).toMatchObject({ kind: 'group', title: 'Team', lastSeq: 3, unread: 1, lastMessage: groupMessages[2] });
+    expect(ofGroup).toMatchObject({ kind: 'group', title: 'Team', lastSeq: 4, unread: 1, lastMessage: groupMessages[3] });
     // All three joined at the same moment: their order among themselves is not defined.
     expect(ofGroup?.members).toHaveLength(3);
     expect(ofGroup?.members).toEqual(
       expect.arrayContaining([
-        { userId: bob.id, role: 'owner', lastReadSeq: 0 },
-        { userId: ann.id, role: 'member', lastReadSeq: 1 },
-        { userId: cid.id, role: 'member', lastReadSeq: 0 },
+        { userId: bob.id, role: 'owner', lastReadSeq: 4 },
+        { userId: ann.id, role: 'member', lastReadSeq: 3 },
+        { userId: cid.id, role: 'member', lastReadSeq: 3 },
       ]),
     );
-    // Bob's two messages, one of them deleted since; Ann's own does not count.
+    // Bob's two messages after Ann's own, one of them deleted since.
     expect(ofDirect).toMatchObject({ kind: 'direct', lastSeq: 3, unread: 1, lastMessage: lastOfDirect });
     expect(ofEmpty).toMatchObject({ lastSeq: 0, lastMessage: null, unread: 0, members: [{ userId: ann.id, role: 'owner', lastReadSeq: 0 }] });
-    expect(ofGroup?.updatedAt).toBe(groupMessages[2].createdAt);
+    expect(ofGroup?.updatedAt).toBe(groupMessages[3].createdAt);
 
     const byUser = (members: readonly { userId: string }[]) => [...members].sort((a, b) => a.userId.localeCompare(b.userId));
     for (const summary of summaries) {

@@ -23,6 +23,9 @@ export function prepareAppendTransaction(handle: SqliteDatabase.Database): (requ
      values (@id, @conversation_id, @seq, @sender_id, @client_id, @kind, @body, @created_at, @edited_at, @deleted_at)`,
   );
   const setLastSeq = handle.prepare<[number, number, string]>('update conversations set last_seq = ?, updated_at = ? where id = ?');
+  const markSenderRead = handle.prepare<[number, string, string, number]>(
+    'update conversation_members set last_read_seq = ? where conversation_id = ? and user_id = ? and last_read_seq < ?',
+  );
   return handle.transaction((requests: readonly AppendRequest[], now: number) => {
     const existing = byIdempotencyKey(findByClientIds.all(JSON.stringify(clientIdsOf(requests))));
     const toLock = conversationsToLock(requests, existing);
@@ -30,6 +33,7 @@ export function prepareAppendTransaction(handle: SqliteDatabase.Database): (requ
     const plan = planBatch(requests, existing, locked, now);
     for (const row of plan.rows) insert.run(row);
     for (const [id, seq] of plan.lastSeqs) setLastSeq.run(seq, now, id);
+    for (const read of plan.senderReads) markSenderRead.run(read.seq, read.conversationId, read.senderId, read.seq);
     return plan.outcomes;
     // Deferred, not IMMEDIATE: should another process hold the write lock, the upgrade at the
     // first write fails at once (SQLite skips the busy handler there) instead of busy-waiting for

@@ -38,13 +38,11 @@ function summarise(conversation: Conversation, message: Message, meId: string | 
   }
   const fromOther = message.senderId !== meId && message.kind === 'text';
   const unread = fromOther && message.seq > myLastRead(conversation, meId) ? conversation.unread + 1 : conversation.unread;
-  // The sender has read their own message.
-  const members =
-    message.senderId === meId
-      ? conversation.members.map((member) =>
-          member.userId === meId ? { ...member, lastReadSeq: Math.max(member.lastReadSeq, message.seq) } : member,
-        )
-      : conversation.members;
+  // The sender has read up to their own message: the server moves their read mark as it stores
+  // it, so a reply shows as "seen" here as it will after a reload.
+  const members = conversation.members.map((member) =>
+    member.userId === message.senderId && member.lastReadSeq < message.seq ? { ...member, lastReadSeq: message.seq } : member,
+  );
   return {
     ...conversation,
     lastSeq: message.seq,
