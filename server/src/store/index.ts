@@ -20,7 +20,7 @@ export function createImRepositories(store: Store): ImRepositories {
   return {
     users: createUserRepository(store.db),
     sessions: createSessionRepository(store.db),
-    conversations: createConversationRepository(store.db, () => store.sqlite?.durable() ?? Promise.resolve()),
+    conversations: createConversationRepository(store.db, store.dialect, () => store.sqlite?.durable() ?? Promise.resolve()),
     messages: createMessageRepository(store),
     audit: createAuditRepository(store.db),
   };

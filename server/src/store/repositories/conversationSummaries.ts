@@ -1,15 +1,29 @@
 import type { ExpressionBuilder, Kysely } from 'kysely';
+import { jsonArrayFrom as postgresJsonArrayFrom } from 'kysely/helpers/postgres';
+import { jsonArrayFrom as sqliteJsonArrayFrom } from 'kysely/helpers/sqlite';
 import type { Conversation, ConversationKind, Member } from '@switchboard/protocol';
 import type { Database } from '../schema.js';
+import type { Dialect } from '../db.js';
 import { prepareQuery } from '../preparedQuery.js';
 import { toMessage } from './messageBatch.js';
 
+type SummaryScope = ExpressionBuilder<Database & { me: Database['conversation_members']; c: Database['conversations'] }, 'me' | 'c'>;
+
 /**
- * The reads behind a conversation summary (what a welcome lists): one row per conversation of the
- * user with its last message and the user's unread count, and the members. A welcome is these two
- * queries, whatever the number of conversations.
+ * The read behind a conversation summary (what a welcome lists): one row per conversation of the
+ * user with its last message, the user's unread count and its members as a JSON array. A welcome
+ * is this one query, whatever the number of conversations: on PostgreSQL each query is a round
+ * trip, and a reconnecting client's reads queue for the pool.
  */
-export function createSummaryReads(db: Kysely<Database>) {
+export function createSummaryReads(db: Kysely<Database>, dialect: Dialect) {
+  const jsonArrayFrom = dialect === 'postgres' ? postgresJsonArrayFrom : sqliteJsonArrayFrom;
+  const membersOf = (eb: SummaryScope) =>
+    jsonArrayFrom(
+      eb
+        .selectFrom('conversation_members as m')
+        .select(['m.user_id', 'm.role', 'm.last_read_seq', 'm.joined_at'])
+        .whereRef('m.conversation_id', '=', 'c.id'),
+    );
   const conversationsOf = (userId: string) =>
     db
       .selectFrom('conversation_members as me')
@@ -27,26 +41,19 @@ export function createSummaryReads(db: Kysely<Database>) {
         'last.deleted_at as last_deleted_at',
       ])
       .select((eb) => unreadCount(eb).as('unread'))
+      .select((eb) => membersOf(eb).as('members'))
       .where('me.user_id', '=', userId);
   return {
     /** Every conversation of the user. */
     conversationsOf: prepareQuery(db, 1, (userId: string) => conversationsOf(userId)),
     /** The one conversation, if the user is in it. */
     oneOf: prepareQuery(db, 2, (userId: string, conversationId: string) => conversationsOf(userId).where('me.conversation_id', '=', conversationId)),
-    /** The members of every conversation of the user, in the order they joined. */
-    membersOfConversationsOf: prepareQuery(db, 1, (userId: string) =>
-      db
-        .selectFrom('conversation_members')
-        .select(['conversation_id', 'user_id', 'role', 'last_read_seq'])
-        .where('conversation_id', 'in', (eb) => eb.selectFrom('conversation_members as me').select('me.conversation_id').where('me.user_id', '=', userId))
-        .orderBy('joined_at'),
-    ),
   };
 }
 
 type SummaryReads = ReturnType<typeof createSummaryReads>;
 export type SummaryRow = Awaited<ReturnType<SummaryReads['conversationsOf']>>[number];
-export type MemberRow = Awaited<ReturnType<SummaryReads['membersOfConversationsOf']>>[number];
+type MemberJson = { user_id: string; role: string; last_read_seq: number; joined_at: number };
 
 /**
  * Messages after the user's read mark, less the deleted ones among them. Sending marks the
@@ -54,7 +61,7 @@ export type MemberRow = Awaited<ReturnType<SummaryReads['membersOfConversationsO
  * user's own; seqs have no gaps, so the count is arithmetic and only the deleted messages are
  * read, through their partial index (migration 006).
  */
-function unreadCount(eb: ExpressionBuilder<Database & { me: Database['conversation_members']; c: Database['conversations'] }, 'me' | 'c'>) {
+function unreadCount(eb: SummaryScope) {
   const deletedSinceMark = eb
     .selectFrom('messages as deleted')
     .select((inner) => inner.fn.countAll<number>().as('n'))
@@ -65,7 +72,7 @@ function unreadCount(eb: ExpressionBuilder<Database & { me: Database['conversati
 }
 
 /** Summaries, most recently active first. */
-export function toSummaries(rows: readonly SummaryRow[], membersBy: ReadonlyMap<string, Member[]>): Conversation[] {
+export function toSummaries(rows: readonly SummaryRow[]): Conversation[] {
   return rows
     .map((row) => {
       const lastMessage =
@@ -87,7 +94,7 @@ export function toSummaries(rows: readonly SummaryRow[], membersBy: ReadonlyMap<
         id: row.id,
         kind: row.kind as ConversationKind,
         title: row.title,
-        members: membersBy.get(row.id) ?? [],
+        members: membersOf(row),
         lastSeq: row.last_seq,
         lastMessage,
         unread: Math.max(0, Number(row.unread ?? 0)),
@@ -96,4 +103,12 @@ export function toSummaries(rows: readonly SummaryRow[], membersBy: ReadonlyMap<
       };
     })
     .sort((a, b) => b.updatedAt - a.updatedAt);
+}
+
+/** The members in the order they joined (PostgreSQL hands the JSON array over parsed, SQLite as text). */
+function membersOf(row: SummaryRow): Member[] {
+  const members = (typeof row.members === 'string' ? JSON.parse(row.members) : row.members) as MemberJson[];
+  return members
+    .sort((a, b) => a.joined_at - b.joined_at)
+    .map((member) => ({ userId: member.user_id, role: member.role === 'owner' ? 'owner' : 'member', lastReadSeq: member.last_read_seq }));
 }

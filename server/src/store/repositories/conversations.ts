@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Conversation, ConversationKind, Member } from '@switchboard/protocol';
 import type { ConversationsTable, Database } from '../schema.js';
+import type { Dialect } from '../db.js';
 import { createSummaryReads, toSummaries } from './conversationSummaries.js';
 
 export interface ConversationRecord {
@@ -42,8 +43,8 @@ export interface ConversationRepository {
 }
 
 /** `durable` resolves once every commit so far is on disk (summaries hand out last seqs and messages). */
-export function createConversationRepository(db: Kysely<Database>, durable: () => Promise<void> = async () => {}): ConversationRepository {
-  const summaryReads = createSummaryReads(db);
+export function createConversationRepository(db: Kysely<Database>, dialect: Dialect, durable: () => Promise<void> = async () => {}): ConversationRepository {
+  const summaryReads = createSummaryReads(db, dialect);
   return {
     async create(conversation, now) {
       await db.transaction().execute(async (trx) => {
@@ -155,22 +156,14 @@ export function createConversationRepository(db: Kysely<Database>, durable: () =
       return row?.last_read_seq;
     },
     async summaries(userId) {
-      const [rows, memberRows] = await Promise.all([summaryReads.conversationsOf(userId), summaryReads.membersOfConversationsOf(userId)]);
-      const membersBy = new Map<string, Member[]>();
-      for (const row of memberRows) {
-        const members = membersBy.get(row.conversation_id);
-        if (members) members.push(toMember(row));
-        else membersBy.set(row.conversation_id, [toMember(row)]);
-      }
+      const rows = await summaryReads.conversationsOf(userId);
       await durable();
-      return toSummaries(rows, membersBy);
+      return toSummaries(rows);
     },
     async summary(userId, conversationId) {
       const rows = await summaryReads.oneOf(userId, conversationId);
-      if (rows.length === 0) return undefined;
-      const members = await this.members(conversationId);
       await durable();
-      return toSummaries(rows, new Map([[conversationId, members]]))[0];
+      return toSummaries(rows)[0];
     },
   };
 }

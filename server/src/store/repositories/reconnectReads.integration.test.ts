@@ -41,6 +41,8 @@ describe.each(TEST_STORES)('reconnect reads on %s', (kind) => {
     const groupMessages = [await send(group, bob.id), await send(group, ann.id), await send(group, cid.id), await send(group, bob.id)];
     await repos.conversations.markRead(group, ann.id, groupMessages[2].seq);
     const lastOfDirect = await repos.messages.find(direct, deleted.id);
+    // Members are listed in the order they joined.
+    await repos.conversations.addMembers(empty, [cid.id], now + 1);
 
     const summaries = await repos.conversations.summaries(ann.id);
     expect(summaries.map((summary) => summary.id)).toEqual([group, direct, empty]);
@@ -57,7 +59,15 @@ describe.each(TEST_STORES)('reconnect reads on %s', (kind) => {
     );
     // Bob's two messages after Ann's own, one of them deleted since.
     expect(ofDirect).toMatchObject({ kind: 'direct', lastSeq: 3, unread: 1, lastMessage: lastOfDirect });
-    expect(ofEmpty).toMatchObject({ lastSeq: 0, lastMessage: null, unread: 0, members: [{ userId: ann.id, role: 'owner', lastReadSeq: 0 }] });
+    expect(ofEmpty).toMatchObject({
+      lastSeq: 0,
+      lastMessage: null,
+      unread: 0,
+      members: [
+        { userId: ann.id, role: 'owner', lastReadSeq: 0 },
+        { userId: cid.id, role: 'member', lastReadSeq: 0 },
+      ],
+    });
     expect(ofGroup?.updatedAt).toBe(groupMessages[3].createdAt);
 
     const byUser = (members: readonly { userId: string }[]) => [...members].sort((a, b) => a.userId.localeCompare(b.userId));
@@ -66,7 +76,7 @@ describe.each(TEST_STORES)('reconnect reads on %s', (kind) => {
       expect({ ...one, members: byUser(one?.members ?? []) }).toEqual({ ...summary, members: byUser(summary.members) });
     }
     expect(await repos.conversations.summary(cid.id, direct)).toBeUndefined();
-    expect((await repos.conversations.summaries(cid.id)).map((summary) => summary.id)).toEqual([group]);
+    expect((await repos.conversations.summaries(cid.id)).map((summary) => summary.id)).toEqual([group, empty]);
     expect(await repos.conversations.summaries(randomUUID())).toEqual([]);
   });
 
