@@ -68,10 +68,15 @@ export function createChatMessageRepository(db: ServiceDb, writes: WriteTransact
   const nextSeq = [false, true].map((allowClosed) => prepareStatement(1, (chatId: string) => bumpSeqOf(db, chatId, allowClosed)));
   /** The same for an agent's reply, which also ends the reply deadline. */
   const nextSeqOfReply = [false, true].map((allowClosed) => prepareStatement(2, (chatId: string, now: number) => bumpSeqOf(db, chatId, allowClosed, now)));
-  /** PostgreSQL: the next seq and the insert in one statement, by `replied` (false, true), and how to run it alone. */
+  /**
+   * PostgreSQL: the next seq and the insert in one statement, by `allowClosed` then `replied`
+   * (false, true), and how to run it alone.
+   */
   const oneStatement = writes.statement && {
     run: writes.statement,
-    insertAtNextSeq: [false, true].map((replied) => prepareStatement(11, (...values: MessageValues) => insertAtNextSeqOf(db, replied, values))),
+    insertAtNextSeq: [false, true].map((allowClosed) =>
+      [false, true].map((replied) => prepareStatement(11, (...values: MessageValues) => insertAtNextSeqOf(db, allowClosed, replied, values))),
+    ),
   };
 
   // Every change to one chat announces its summary with the last message.
@@ -81,6 +86,12 @@ export function createChatMessageRepository(db: ServiceDb, writes: WriteTransact
     if (message.senderKey && message.clientId) {
       const [existing] = (await byClientId(trx, message.senderKey, message.clientId)).rows;
       if (existing) return existing.chat_id === message.chatId ? { status: 'duplicate', message: toChatMessage(existing) } : { status: 'client_id_reused' };
+    }
+    if (oneStatement) {
+      // PostgreSQL: one round trip of the unit instead of two (a chat's lines are most of its writes).
+      const row = newRow(message, 0, now);
+      const [stored] = (await oneStatement.insertAtNextSeq[Number(allowClosed)]![Number(replied)]!(trx, ...valuesOf(row))).rows;
+      return stored ? { status: 'stored', message: toChatMessage({ ...row, seq: Number(stored.seq) }) } : { status: 'closed' };
     }
     const bumped = replied ? nextSeqOfReply[Number(allowClosed)]!(trx, message.chatId, now) : nextSeq[Number(allowClosed)]!(trx, message.chatId);
     const [chat] = (await bumped).rows;
@@ -101,7 +112,7 @@ export function createChatMessageRepository(db: ServiceDb, writes: WriteTransact
   async function appendInOneStatement(message: NewChatMessage, now: number, { allowClosed = false, replied = false }: AppendOptions): Promise<ChatAppendOutcome | undefined> {
     if (!oneStatement || allowClosed) return undefined;
     const row = newRow(message, 0, now);
-    const [stored] = (await oneStatement.run((runner) => oneStatement.insertAtNextSeq[Number(replied)]!(runner, ...valuesOf(row)))).rows;
+    const [stored] = (await oneStatement.run((runner) => oneStatement.insertAtNextSeq[0]![Number(replied)]!(runner, ...valuesOf(row)))).rows;
     if (stored) return { status: 'stored', message: toChatMessage({ ...row, seq: Number(stored.seq) }) };
     return message.clientId ? undefined : { status: 'closed' };
   }
@@ -214,13 +225,13 @@ function rowOf([id, chatId, author, agentId, authorName, senderKey, clientId, bo
 
 /**
  * PostgreSQL: `with bumped as (update cs_chats … returning last_seq) insert … select … from bumped`.
- * A closed chat bumps nothing, so nothing is inserted. The values are cast: in an INSERT … SELECT
- * PostgreSQL types bare parameters as text.
+ * A closed chat (unless `allowClosed`) or a missing one bumps nothing, so nothing is inserted. The
+ * values are cast: in an INSERT … SELECT PostgreSQL types bare parameters as text.
  */
-function insertAtNextSeqOf(db: ServiceDb, replied: boolean, values: MessageValues) {
+function insertAtNextSeqOf(db: ServiceDb, allowClosed: boolean, replied: boolean, values: MessageValues) {
   const row = rowOf(values);
   return db
-    .with('bumped', () => bumpSeqOf(db, row.chat_id, false, replied ? row.created_at : undefined))
+    .with('bumped', () => bumpSeqOf(db, row.chat_id, allowClosed, replied ? row.created_at : undefined))
     .insertInto('cs_chat_messages')
     .columns(['id', 'chat_id', 'seq', 'author', 'agent_id', 'author_name', 'sender_key', 'client_id', 'body', 'event', 'visible', 'created_at'])
     .expression((eb) =>
