@@ -97,7 +97,7 @@ export const Conversation = z.object({
   members: z.array(Member),
   lastSeq: Seq,
   lastMessage: Message.nullable(),
-  /** Messages from others after the caller's lastReadSeq. */
+  /** Messages after the caller's lastReadSeq that are not deleted (none is the caller's own: sending marks read). */
   unread: z.number().int().nonnegative(),
   createdAt: z.number(),
   updatedAt: z.number(),

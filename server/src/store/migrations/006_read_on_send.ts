@@ -9,8 +9,10 @@ import { sql, type Kysely } from 'kysely';
  * Existing marks move to each member's own newest message once.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
+  // SQLite migrations run outside a transaction: a start that died after the index must not fail on it next time.
   await db.schema
     .createIndex('messages_deleted_idx')
+    .ifNotExists()
     .on('messages')
     .columns(['conversation_id', 'seq'])
     .where(sql.ref('deleted_at'), 'is not', null)

@@ -16,6 +16,17 @@ type SummaryScope = ExpressionBuilder<Database & { me: Database['conversation_me
  * trip, and a reconnecting client's reads queue for the pool.
  */
 export function createSummaryReads(db: Kysely<Database>, dialect: Dialect) {
+  const conversationsOf = summaryQuery(db, dialect);
+  return {
+    /** Every conversation of the user. */
+    conversationsOf: prepareQuery(db, 1, (userId: string) => conversationsOf(userId)),
+    /** The one conversation, if the user is in it. */
+    oneOf: prepareQuery(db, 2, (userId: string, conversationId: string) => conversationsOf(userId).where('me.conversation_id', '=', conversationId)),
+  };
+}
+
+/** The summaries of every conversation of a user, as one query (exported for the test of its plan). */
+export function summaryQuery(db: Kysely<Database>, dialect: Dialect) {
   const jsonArrayFrom = dialect === 'postgres' ? postgresJsonArrayFrom : sqliteJsonArrayFrom;
   const membersOf = (eb: SummaryScope) =>
     jsonArrayFrom(
@@ -24,7 +35,7 @@ export function createSummaryReads(db: Kysely<Database>, dialect: Dialect) {
         .select(['m.user_id', 'm.role', 'm.last_read_seq', 'm.joined_at'])
         .whereRef('m.conversation_id', '=', 'c.id'),
     );
-  const conversationsOf = (userId: string) =>
+  return (userId: string) =>
     db
       .selectFrom('conversation_members as me')
       .innerJoin('conversations as c', 'c.id', 'me.conversation_id')
@@ -43,12 +54,6 @@ export function createSummaryReads(db: Kysely<Database>, dialect: Dialect) {
       .select((eb) => unreadCount(eb).as('unread'))
       .select((eb) => membersOf(eb).as('members'))
       .where('me.user_id', '=', userId);
-  return {
-    /** Every conversation of the user. */
-    conversationsOf: prepareQuery(db, 1, (userId: string) => conversationsOf(userId)),
-    /** The one conversation, if the user is in it. */
-    oneOf: prepareQuery(db, 2, (userId: string, conversationId: string) => conversationsOf(userId).where('me.conversation_id', '=', conversationId)),
-  };
 }
 
 type SummaryReads = ReturnType<typeof createSummaryReads>;

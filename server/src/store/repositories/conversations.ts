@@ -107,10 +107,10 @@ export function createConversationRepository(db: Kysely<Database>, dialect: Dial
     },
     async addMembers(conversationId, userIds, now) {
       if (userIds.length === 0) return;
-      const conversation = await this.find(conversationId);
       await db.transaction().execute(async (trx) => {
-        // The conversation's row first, as the group commit locks it before member rows (PostgreSQL: no deadlock).
-        await trx.updateTable('conversations').set({ updated_at: now }).where('id', '=', conversationId).execute();
+        // The conversation's row first, as the group commit locks it before member rows (PostgreSQL:
+        // no deadlock); its last seq then stays put until the newcomers are in.
+        const conversation = await trx.updateTable('conversations').set({ updated_at: now }).where('id', '=', conversationId).returning('last_seq').executeTakeFirst();
         await trx
           .insertInto('conversation_members')
           .values(
@@ -120,7 +120,7 @@ export function createConversationRepository(db: Kysely<Database>, dialect: Dial
               role: 'member',
               joined_at: now,
               // A newcomer has not read the history, but is not "behind" on it either.
-              last_read_seq: conversation?.lastSeq ?? 0,
+              last_read_seq: conversation?.last_seq ?? 0,
             })),
           )
           .onConflict((oc) => oc.columns(['conversation_id', 'user_id']).doNothing())

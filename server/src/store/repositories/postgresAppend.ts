@@ -17,8 +17,11 @@ import { byIdempotencyKey, idempotencyKey, storedBefore, timeOrderedId, toMessag
  * - `locked`: their conversations locked in id order (no deadlock between nodes), read at their
  *   newest committed last_seq (READ COMMITTED re-reads a locked row);
  * - `fresh`: seqs numbered per conversation in batch order, then inserted, last_seq moved, and
- *   each sender's read mark moved to their newest message (after the conversation's lock, as
- *   every transaction that changes members takes it first: no deadlock with them).
+ *   each sender's read mark moved to their newest message. PostgreSQL runs data-modifying CTEs in
+ *   no promised order, but the data flow orders the locks: `read_by_sender` aggregates all of
+ *   `fresh`, which needs every row of `locked`, so all conversation locks are held before the
+ *   first member row is. Every transaction that changes members locks the conversation first
+ *   (conversations.ts), and markRead changes one row alone: no lock cycle with them.
  * The look-ups by key (stored before? a member?) are `lateral … limit 1`, which the planner cannot
  * turn into a join: each is one probe of a unique index. As joins they were planned from the
  * tables' statistics, and while those lag behind a growing table (autovacuum analyzes it about

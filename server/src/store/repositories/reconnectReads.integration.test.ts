@@ -41,8 +41,11 @@ describe.each(TEST_STORES)('reconnect reads on %s', (kind) => {
     const groupMessages = [await send(group, bob.id), await send(group, ann.id), await send(group, cid.id), await send(group, bob.id)];
     await repos.conversations.markRead(group, ann.id, groupMessages[2].seq);
     const lastOfDirect = await repos.messages.find(direct, deleted.id);
-    // Members are listed in the order they joined.
-    await repos.conversations.addMembers(empty, [cid.id], now + 1);
+    // Members are listed in the order they joined: here the later one has the smaller id (the
+    // order of the member index), so only sorting by the time they joined gets it right.
+    const [joinsFirst, joinsLast] = [bob, cid].sort((a, b) => b.id.localeCompare(a.id));
+    await repos.conversations.addMembers(empty, [joinsFirst.id], now + 1);
+    await repos.conversations.addMembers(empty, [joinsLast.id], now + 2);
 
     const summaries = await repos.conversations.summaries(ann.id);
     expect(summaries.map((summary) => summary.id)).toEqual([group, direct, empty]);
@@ -65,7 +68,8 @@ describe.each(TEST_STORES)('reconnect reads on %s', (kind) => {
       unread: 0,
       members: [
         { userId: ann.id, role: 'owner', lastReadSeq: 0 },
-        { userId: cid.id, role: 'member', lastReadSeq: 0 },
+        { userId: joinsFirst.id, role: 'member', lastReadSeq: 0 },
+        { userId: joinsLast.id, role: 'member', lastReadSeq: 0 },
       ],
     });
     expect(ofGroup?.updatedAt).toBe(groupMessages[3].createdAt);

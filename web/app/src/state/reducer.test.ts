@@ -43,4 +43,23 @@ describe('a new message in a conversation summary', () => {
     expect(marksOf(behind)).toEqual({ [ME]: 3, [BOB]: 2, [CID]: 0 });
     expect(behind.conversations.get(GROUP)).toMatchObject({ lastSeq: 3, unread: 0 });
   });
+
+  it("arriving after a newer one still moves its sender's mark", () => {
+    const afterMine = reducer(welcomed(2, { [ME]: 2, [BOB]: 1, [CID]: 2 }, 0), { type: 'message', message: message(4, ME) });
+    const late = reducer(afterMine, { type: 'message', message: message(3, BOB) });
+    expect(marksOf(late)).toEqual({ [ME]: 4, [BOB]: 3, [CID]: 2 });
+    expect(late.conversations.get(GROUP)).toMatchObject({ lastSeq: 4, unread: 0 });
+  });
+});
+
+describe('a conversation summary from the server', () => {
+  it('keeps read marks that live frames already moved further', () => {
+    const live = reducer(welcomed(3, { [ME]: 3, [BOB]: 1, [CID]: 2 }, 0), { type: 'message', message: message(4, BOB) });
+    const older = live.conversations.get(GROUP);
+    if (!older) throw new Error('no conversation');
+    const renamed = { ...older, title: 'Renamed', lastSeq: 3, members: older.members.map((member) => (member.userId === BOB ? { ...member, lastReadSeq: 1 } : member)) };
+    const state = reducer(live, { type: 'conversation', conversation: renamed });
+    expect(state.conversations.get(GROUP)).toMatchObject({ title: 'Renamed', lastSeq: 4 });
+    expect(marksOf(state)).toEqual({ [ME]: 3, [BOB]: 4, [CID]: 2 });
+  });
 });

@@ -1,4 +1,4 @@
-import type { Conversation, Message, Presence, PresenceStatus, User } from '@switchboard/protocol';
+import type { Conversation, Member, Message, Presence, PresenceStatus, User } from '@switchboard/protocol';
 import { LIMITS } from '@switchboard/protocol';
 import type { Action } from './actions.js';
 import type { AppState, Timeline } from './types.js';
@@ -30,19 +30,16 @@ function myLastRead(conversation: Conversation, meId: string | undefined): numbe
   return conversation.members.find((member) => member.userId === meId)?.lastReadSeq ?? 0;
 }
 
-/** A new or re-delivered message updates its conversation's summary: last message, seq, unread. */
+/** A new or re-delivered message updates its conversation's summary: last message, seq, unread, its sender's read mark. */
 function summarise(conversation: Conversation, message: Message, meId: string | undefined): Conversation {
+  const members = withSenderRead(conversation.members, message);
   const isNew = message.seq > conversation.lastSeq;
   if (!isNew) {
-    return conversation.lastMessage?.id === message.id ? { ...conversation, lastMessage: message } : conversation;
+    const lastMessage = conversation.lastMessage?.id === message.id ? message : conversation.lastMessage;
+    return lastMessage === conversation.lastMessage && members === conversation.members ? conversation : { ...conversation, lastMessage, members };
   }
   const fromOther = message.senderId !== meId && message.kind === 'text';
   const unread = fromOther && message.seq > myLastRead(conversation, meId) ? conversation.unread + 1 : conversation.unread;
-  // The sender has read up to their own message: the server moves their read mark as it stores
-  // it, so a reply shows as "seen" here as it will after a reload.
-  const members = conversation.members.map((member) =>
-    member.userId === message.senderId && member.lastReadSeq < message.seq ? { ...member, lastReadSeq: message.seq } : member,
-  );
   return {
     ...conversation,
     lastSeq: message.seq,
@@ -51,6 +48,25 @@ function summarise(conversation: Conversation, message: Message, meId: string | 
     unread: message.senderId === meId ? 0 : unread,
     members,
   };
+}
+
+/**
+ * The sender has read up to their own message: the server moves their read mark as it stores it,
+ * so a reply shows as "seen" here as it will after a reload (also when it arrives after a newer one).
+ */
+function withSenderRead(members: Member[], message: Message): Member[] {
+  const sender = members.find((member) => member.userId === message.senderId);
+  if (!sender || sender.lastReadSeq >= message.seq) return members;
+  return members.map((member) => (member === sender ? { ...member, lastReadSeq: message.seq } : member));
+}
+
+/** A summary's members with each one's read mark no lower than we already knew (a summary may be older than live frames). */
+function withKnownReads(incoming: Member[], current: Member[]): Member[] {
+  const known = new Map(current.map((member) => [member.userId, member.lastReadSeq]));
+  return incoming.map((member) => {
+    const mark = known.get(member.userId);
+    return mark !== undefined && mark > member.lastReadSeq ? { ...member, lastReadSeq: mark } : member;
+  });
 }
 
 function applyMessage(state: AppState, message: Message): AppState {
@@ -139,10 +155,11 @@ export function reducer(state: AppState, action: Action): AppState {
       const current = state.conversations.get(action.conversation.id);
       // A summary may be older than what live messages already told us; keep the newer last message.
       const incoming = action.conversation;
-      const merged =
+      const newest =
         current && current.lastSeq > incoming.lastSeq
           ? { ...incoming, lastSeq: current.lastSeq, lastMessage: current.lastMessage, unread: current.unread, updatedAt: current.updatedAt }
           : incoming;
+      const merged = current ? { ...newest, members: withKnownReads(newest.members, current.members) } : newest;
       return { ...state, conversations: withEntry(state.conversations, merged.id, merged) };
     }
     case 'conversation.removed':
