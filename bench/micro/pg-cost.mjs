@@ -4,6 +4,7 @@
 // time (from /proc, Linux only) over the statements run, so run it on a quiet machine.
 //   node bench/micro/pg-cost.mjs [--count 20000]
 import fs from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { PG_URL } from '../lib/harness.mjs';
