@@ -113,7 +113,9 @@ export function toSummaries(rows: readonly SummaryRow[]): Conversation[] {
 /** The members in the order they joined (PostgreSQL hands the JSON array over parsed, SQLite as text). */
 function membersOf(row: SummaryRow): Member[] {
   const members = (typeof row.members === 'string' ? JSON.parse(row.members) : row.members) as MemberJson[];
-  return members
-    .sort((a, b) => a.joined_at - b.joined_at)
-    .map((member) => ({ userId: member.user_id, role: member.role === 'owner' ? 'owner' : 'member', lastReadSeq: member.last_read_seq }));
+  return members.sort((a, b) => a.joined_at - b.joined_at).map(toMember);
+}
+
+export function toMember(row: { user_id: string; role: string; last_read_seq: number }): Member {
+  return { userId: row.user_id, role: row.role === 'owner' ? 'owner' : 'member', lastReadSeq: row.last_read_seq };
 }

@@ -2,7 +2,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type { Conversation, ConversationKind, Member } from '@switchboard/protocol';
 import type { ConversationsTable, Database } from '../schema.js';
 import type { Dialect } from '../db.js';
-import { createSummaryReads, toSummaries } from './conversationSummaries.js';
+import { createSummaryReads, toMember, toSummaries } from './conversationSummaries.js';
 
 export interface ConversationRecord {
   id: string;
@@ -178,8 +178,4 @@ function toRecord(row: Selectable<ConversationsTable>): ConversationRecord {
     updatedAt: row.updated_at,
     lastSeq: row.last_seq,
   };
-}
-
-function toMember(row: { user_id: string; role: string; last_read_seq: number }): Member {
-  return { userId: row.user_id, role: row.role === 'owner' ? 'owner' : 'member', lastReadSeq: row.last_read_seq };
 }
