@@ -3,33 +3,16 @@
 // run N times from a pool of 10 (as the server's). The figure is the PostgreSQL processes' CPU
 // time (from /proc, Linux only) over the statements run, so run it on a quiet machine.
 //   node bench/micro/pg-cost.mjs [--count 20000]
-import fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { PG_URL } from '../lib/harness.mjs';
+import { PG_URL, postgresCpuMs } from '../lib/harness.mjs';
 
 const { values } = parseArgs({ options: { count: { type: 'string', default: '20000' } } });
 const COUNT = Number(values.count);
 const CONNECTIONS = 10;
 const ROWS = 1000;
 const table = `pg_cost_${process.pid}`;
-
-/** CPU time of every PostgreSQL process so far, in ms (exited backends count in their parent's children time). */
-function postgresCpuMs() {
-  let ticks = 0;
-  for (const pid of fs.readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
-    try {
-      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-      if (!stat.includes('(postgres)')) continue;
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
-    } catch {
-      // the process ended meanwhile
-    }
-  }
-  return (ticks * 1000) / 100;
-}
 
 const pool = new pg.Pool({ connectionString: PG_URL, max: CONNECTIONS });
 const update = (key) => ({ name: `${table}_update`, text: `update ${table} set v = v + 1 where id = $1`, values: [(key % ROWS) + 1] });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Selectable } from 'kysely';
 import { ChatEvent, type ChatAuthor, type ChatMessage } from '@switchboard/protocol';
 import type { CsChatMessagesTable, ServiceDb } from './schema.js';
-import { prepareQuery, prepareStatement } from '../../store/preparedQuery.js';
+import { prepareQuery, prepareStatement, type QueryRunner } from '../../store/preparedQuery.js';
 import { isUniqueViolation } from './util.js';
 import type { Trx, WriteTransactions } from './writes.js';
 
@@ -61,6 +61,7 @@ export function createChatMessageRepository(db: ServiceDb, writes: WriteTransact
   const byClientId = prepareStatement(2, (senderKey: string, clientId: string) =>
     db.selectFrom('cs_chat_messages').selectAll().where('sender_key', '=', senderKey).where('client_id', '=', clientId),
   );
+  // SQLite: the chat's next seq and the insert, two statements of the unit.
   const insert = prepareStatement(12, (...[seq, ...values]: [seq: number, ...values: MessageValues]) =>
     db.insertInto('cs_chat_messages').values({ ...rowOf(values), seq }),
   );
@@ -72,11 +73,17 @@ export function createChatMessageRepository(db: ServiceDb, writes: WriteTransact
    * PostgreSQL: the next seq and the insert in one statement, by `allowClosed` then `replied`
    * (false, true), and how to run it alone.
    */
+  const insertAtNextSeq = [false, true].map((allowClosed) =>
+    [false, true].map((replied) => prepareStatement(11, (...values: MessageValues) => insertAtNextSeqOf(db, allowClosed, replied, values))),
+  );
   const oneStatement = writes.statement && {
     run: writes.statement,
-    insertAtNextSeq: [false, true].map((allowClosed) =>
-      [false, true].map((replied) => prepareStatement(11, (...values: MessageValues) => insertAtNextSeqOf(db, allowClosed, replied, values))),
-    ),
+    /** The message at the chat's next seq, on `runner`; undefined when the chat is missing or closed (unless `allowClosed`). */
+    async store(runner: QueryRunner, message: NewChatMessage, now: number, allowClosed: boolean, replied: boolean): Promise<StoredChatMessage | undefined> {
+      const row = newRow(message, 0, now);
+      const [stored] = (await insertAtNextSeq[Number(allowClosed)]![Number(replied)]!(runner, ...valuesOf(row))).rows;
+      return stored && toChatMessage({ ...row, seq: Number(stored.seq) });
+    },
   };
 
   // Every change to one chat announces its summary with the last message.
@@ -89,9 +96,8 @@ export function createChatMessageRepository(db: ServiceDb, writes: WriteTransact
     }
     if (oneStatement) {
       // PostgreSQL: one round trip of the unit instead of two (a chat's lines are most of its writes).
-      const row = newRow(message, 0, now);
-      const [stored] = (await oneStatement.insertAtNextSeq[Number(allowClosed)]![Number(replied)]!(trx, ...valuesOf(row))).rows;
-      return stored ? { status: 'stored', message: toChatMessage({ ...row, seq: Number(stored.seq) }) } : { status: 'closed' };
+      const stored = await oneStatement.store(trx, message, now, allowClosed, replied);
+      return stored ? { status: 'stored', message: stored } : { status: 'closed' };
     }
     const bumped = replied ? nextSeqOfReply[Number(allowClosed)]!(trx, message.chatId, now) : nextSeq[Number(allowClosed)]!(trx, message.chatId);
     const [chat] = (await bumped).rows;
@@ -111,9 +117,8 @@ export function createChatMessageRepository(db: ServiceDb, writes: WriteTransact
    */
   async function appendInOneStatement(message: NewChatMessage, now: number, { allowClosed = false, replied = false }: AppendOptions): Promise<ChatAppendOutcome | undefined> {
     if (!oneStatement || allowClosed) return undefined;
-    const row = newRow(message, 0, now);
-    const [stored] = (await oneStatement.run((runner) => oneStatement.insertAtNextSeq[0]![Number(replied)]!(runner, ...valuesOf(row)))).rows;
-    if (stored) return { status: 'stored', message: toChatMessage({ ...row, seq: Number(stored.seq) }) };
+    const stored = await oneStatement.run((runner) => oneStatement.store(runner, message, now, false, replied));
+    if (stored) return { status: 'stored', message: stored };
     return message.clientId ? undefined : { status: 'closed' };
   }
 
